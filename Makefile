@@ -1,0 +1,75 @@
+# privnode: private memory NUMA nodes for Linux 6.12.
+# The two commands a newcomer needs:  make demo   and   make check
+# Everything is built in $(PRIVNODE_CACHE) (default ~/.cache/privnode).
+
+SHELL := /bin/bash
+S := scripts
+export PRIVNODE_CACHE ?= $(HOME)/.cache/privnode
+
+# Set SUITES=a,b to run some guest suites only (make check, make guest-test).
+export SUITES
+export GUEST_TIMEOUT
+
+.PHONY: help check demo vm guest-test unit deps userspace kernel-tree kernel \
+	kernel-kasan qemu initramfs export checkpatch check-series clean
+
+help:
+	@echo "make demo          build everything, boot the CXL guest, show a CXL node in use"
+	@echo "make check         unit tests, checkpatch, builds, every guest suite; one summary line"
+	@echo "make guest-test SUITES=cxl-baseline   boot and run some guest suites only"
+	@echo "make vm            interactive guest shell (leave with 'poweroff -f')"
+	@echo "make kernel-tree   kernel git tree with patches/ applied (for kernel work)"
+	@echo "make export        export that tree back into patches/"
+	@echo "make checkpatch    checkpatch.pl --strict on every patch"
+	@echo "make check-series  build every prefix of the series (slow)"
+	@echo "make kernel-kasan  KASAN build of the test kernel (slow)"
+
+check:
+	@$(S)/check.sh
+
+demo: deps guest-artifacts
+	@$(S)/guest.sh demo
+
+vm: deps guest-artifacts
+	@$(S)/guest.sh shell
+
+guest-test: deps guest-artifacts
+	@$(S)/guest.sh test
+
+guest-artifacts: kernel qemu initramfs
+
+deps:
+	@$(S)/install-deps.sh
+
+unit: deps userspace
+	@ctest --test-dir $(PRIVNODE_CACHE)/build/userspace --output-on-failure
+
+userspace: deps
+	@$(S)/build-userspace.sh >/dev/null
+
+kernel-tree: deps
+	@$(S)/kernel-tree.sh && echo "kernel tree: $(PRIVNODE_CACHE)/linux (branch privnode)"
+
+kernel: kernel-tree
+	@$(S)/build-kernel.sh test >/dev/null
+
+kernel-kasan: kernel-tree
+	@$(S)/build-kernel.sh kasan
+
+qemu: deps
+	@$(S)/build-qemu.sh >/dev/null
+
+initramfs: userspace
+	@$(S)/mkinitramfs.sh $(PRIVNODE_CACHE)/build/userspace $(PRIVNODE_CACHE)/build/initramfs.cpio.gz
+
+export:
+	@$(S)/export-series.sh
+
+checkpatch: kernel-tree
+	@$(S)/checkpatch.sh
+
+check-series: deps
+	@$(S)/check-series.sh
+
+clean:
+	rm -rf $(PRIVNODE_CACHE)/build $(PRIVNODE_CACHE)/runs

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Build bzImage out of tree from x86_64_defconfig + kvm_guest.config + our
+# kernel-config/ fragments, with ccache. Usage: build-kernel.sh [VARIANT]
+#   VARIANT "test" (default): qemu-guest + privnode + debug
+#   VARIANT "kasan": the test kernel plus KASAN (slow; not part of make check)
+# Prints the path of bzImage on stdout.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+variant=${1:-test}
+case "$variant" in
+test | series) frags=(qemu-guest privnode debug) ;;
+kasan) frags=(qemu-guest privnode debug kasan) ;;
+*) die "unknown kernel variant '$variant' (test, kasan)" ;;
+esac
+
+TREE=${PRIVNODE_KTREE:-$PRIVNODE_CACHE/linux}
+OBJ=$PRIVNODE_CACHE/build/linux-$variant
+LOGDIR=$PRIVNODE_CACHE/logs
+[ -d "$TREE/.git" ] || die "no kernel tree at $TREE (run scripts/kernel-tree.sh)"
+mkdir -p "$OBJ" "$LOGDIR"
+
+export CCACHE_DIR=${CCACHE_DIR:-$PRIVNODE_CACHE/ccache}
+export CCACHE_BASEDIR=$PRIVNODE_CACHE
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+export CCACHE_NOHASHDIR=1
+export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
+export KBUILD_BUILD_USER=privnode KBUILD_BUILD_HOST=privnode
+JOBS=${JOBS:-$(($(nproc) + 1))}
+kmake=(make -C "$TREE" O="$OBJ" CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS")
+
+paths=()
+for f in "${frags[@]}"; do paths+=("$PRIVNODE_TOP/kernel-config/$f.config"); done
+want=$(cat "$TREE/arch/x86/configs/x86_64_defconfig" \
+	"$TREE/kernel/configs/kvm_guest.config" "${paths[@]}" | sha256sum | cut -d' ' -f1)
+
+if [ ! -f "$OBJ/.config" ] || [ "$(cat "$OBJ/.privnode-config" 2>/dev/null)" != "$want" ]; then
+	log "configuring kernel ($variant: ${frags[*]})"
+	run_logged "kernel defconfig" "$LOGDIR/kernel-config-$variant.log" \
+		"${kmake[@]}" x86_64_defconfig
+	run_logged "kernel config merge" "$LOGDIR/kernel-config-$variant.log" \
+		env KCONFIG_CONFIG="$OBJ/.config" "$TREE/scripts/kconfig/merge_config.sh" \
+		-m -O "$OBJ" "$OBJ/.config" "$TREE/kernel/configs/kvm_guest.config" "${paths[@]}"
+	run_logged "kernel olddefconfig" "$LOGDIR/kernel-config-$variant.log" \
+		"${kmake[@]}" olddefconfig
+	# Every option a fragment asks for must survive olddefconfig.
+	missing=$(cat "${paths[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' |
+		while read -r l; do grep -qxF "$l" "$OBJ/.config" || echo "$l"; done)
+	[ -z "$missing" ] || die "kernel config lost options (unmet dependencies?): $(echo $missing)"
+	echo "$want" >"$OBJ/.privnode-config"
+fi
+
+log "building kernel ($variant) in $OBJ"
+run_logged "kernel build ($variant)" "$LOGDIR/kernel-build-$variant.log" \
+	"${kmake[@]}" bzImage
+echo "$OBJ/arch/x86/boot/bzImage"

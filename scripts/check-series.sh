@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Build every prefix of the kernel series (patch 1, 1-2, ..., 1-N) so each
+# patch is known to build on its own. Uses a separate worktree and object
+# dir, so the main tree and its build stay untouched. Slow: not part of
+# make check.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+"$here/kernel-tree.sh"
+TREE=$PRIVNODE_CACHE/linux
+WT=$PRIVNODE_CACHE/linux-series
+if [ ! -d "$WT" ]; then
+	git -C "$TREE" worktree add -q --detach "$WT" privnode-base
+fi
+commits=$(git -C "$TREE" rev-list --reverse privnode-base..privnode)
+[ -n "$commits" ] || { echo "0 passed, 0 failed (the series is empty)"; exit 0; }
+ok=0 bad=0 i=0
+for c in $commits; do
+	i=$((i + 1))
+	subj=$(git -C "$TREE" log -1 --format=%s "$c")
+	git -C "$WT" checkout -q --detach "$c"
+	if PRIVNODE_KTREE=$WT "$here/build-kernel.sh" series >/dev/null 2>"$PRIVNODE_CACHE/logs/series-$i.log"; then
+		ok=$((ok + 1))
+		echo "ok $i - builds: $subj"
+	else
+		bad=$((bad + 1))
+		echo "not ok $i - does not build: $subj (log: $PRIVNODE_CACHE/logs/kernel-build-series.log)"
+		break
+	fi
+done
+echo "$ok passed, $bad failed"
+[ "$bad" = 0 ]

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# make check: everything from a fresh Debian 12 machine to a verdict.
+#   1 install packages   2 userspace build + unit tests   3 kernel tree +
+#   series + checkpatch  4 kernel build  5 QEMU build  6 initramfs
+#   7 boot the CXL guest and run the suites  8 one summary line
+# Environment: SUITES (comma list, default: every suite in tests/guest/suites),
+# GUEST_TIMEOUT (seconds), PRIVNODE_CACHE (default ~/.cache/privnode).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+RUN=$PRIVNODE_CACHE/runs/check
+mkdir -p "$RUN"
+passed=0 failed=0 skipped=0
+failures=()
+
+stage() { printf '\n==> %s\n' "$*" >&2; }
+t0=$SECONDS
+elapsed() { printf '%dm%02ds' $(((SECONDS - t0) / 60)) $(((SECONDS - t0) % 60)); }
+
+stage "packages"
+"$here/install-deps.sh"
+
+stage "userspace build and unit tests"
+ubuild=$("$here/build-userspace.sh")
+ulog=$PRIVNODE_CACHE/logs/unit-tests.log
+if ctest --test-dir "$ubuild" --output-on-failure -j"$(nproc)" >"$ulog" 2>&1; then :; fi
+if ! line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$ulog"); then
+	tail -n 20 "$ulog" >&2
+	die "unit tests did not run; full log: $ulog"
+fi
+total=$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$line")
+ufail=$(sed -E 's/.* ([0-9]+) tests failed.*/\1/' <<<"$line")
+uskip=$(grep -c '(Skipped)' "$ulog" || true)
+grep -E '^ *[0-9]+ - .*\((Failed|Skipped|Not Run|Timeout)\)' "$ulog" >&2 || true
+passed=$((passed + total - ufail - uskip))
+failed=$((failed + ufail))
+skipped=$((skipped + uskip))
+[ "$ufail" = 0 ] || failures+=("unit tests: $ufail failed (log: $ulog)")
+echo "unit tests: $((total - ufail - uskip)) passed, $ufail failed, $uskip skipped" >&2
+
+stage "kernel series and checkpatch"
+"$here/kernel-tree.sh"
+cplog=$PRIVNODE_CACHE/logs/checkpatch.log
+"$here/checkpatch.sh" >"$cplog" 2>&1 || true
+grep -E '^not ok' "$cplog" >&2 || true
+cpok=$(grep -c '^ok' "$cplog" || true)
+cpbad=$(grep -c '^not ok' "$cplog" || true)
+passed=$((passed + cpok))
+failed=$((failed + cpbad))
+[ "$cpbad" = 0 ] || failures+=("checkpatch: $cpbad patch(es) not clean (log: $cplog)")
+tail -n1 "$cplog" >&2
+
+stage "kernel build"
+kernel=$("$here/build-kernel.sh" test)
+
+stage "QEMU build"
+qemu=$("$here/build-qemu.sh")
+
+stage "initramfs"
+initrd=$PRIVNODE_CACHE/build/initramfs.cpio.gz
+"$here/mkinitramfs.sh" "$ubuild" "$initrd"
+
+if [ -z "${SUITES:-}" ]; then
+	SUITES=$(cd "$PRIVNODE_TOP/tests/guest/suites" && ls | paste -sd, -)
+fi
+stage "guest: $SUITES"
+KERNEL=$kernel INITRD=$initrd QEMU=$qemu \
+	"$here/run-guest.sh" check "$RUN" "$SUITES" || true
+glog=$RUN/report.txt
+"$ubuild/userspace/harness/privnode-guestlog" "$RUN/tap.log" "$RUN/console.log" \
+	$(tr , ' ' <<<"$SUITES") >"$glog" || true
+grep -vE '^PASS ' "$glog" | sed '$d' >&2 || true
+gline=$(tail -n1 "$glog" 2>/dev/null || true)
+if [[ "$gline" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed(,\ ([0-9]+)\ skipped)?$ ]]; then
+	gfail=${BASH_REMATCH[2]}
+	passed=$((passed + BASH_REMATCH[1]))
+	skipped=$((skipped + ${BASH_REMATCH[4]:-0}))
+else
+	gfail=1
+	gline="no verdict: the guest run produced no usable logs"
+fi
+failed=$((failed + gfail))
+[ "$gfail" = 0 ] || failures+=("guest: $gfail failed (report: $glog, console: $RUN/console.log)")
+echo "guest: $gline" >&2
+
+printf '\n' >&2
+for f in "${failures[@]}"; do echo "FAILED: $f" >&2; done
+echo "make check took $(elapsed)" >&2
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" = 0 ]

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Install everything privnode needs from Debian (bookworm + backports + deb-src).
+# Idempotent: enables bookworm-backports and deb-src only when missing, and
+# skips apt-get entirely when every package is already installed.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+SRC=/etc/apt/sources.list.d/privnode.sources
+
+# Packages taken from bookworm-backports (newer than bookworm's).
+BPO_PKGS=(linux-source-6.12 catch2 meson python3-pycotap)
+
+PKGS=(
+	# kernel build
+	build-essential bc bison flex libelf-dev libssl-dev dwarves cpio kmod
+	xz-utils zstd rsync ccache git python3 perl
+	# qemu build
+	ninja-build pkg-config libglib2.0-dev libpixman-1-dev zlib1g-dev
+	libfdt-dev libslirp-dev python3-venv
+	# firmware for the guest (the +ds orig tarball has none)
+	qemu-system-data seabios
+	# userspace
+	cmake g++ libcli11-dev nlohmann-json3-dev libnuma-dev
+	# guest initramfs
+	busybox-static ndctl daxctl numactl
+	# tools used by the harness
+	jq dpkg-dev
+)
+
+need_install() {
+	local p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || return 0
+	done
+	return 1
+}
+
+enable_sources() {
+	[ -f "$SRC" ] && return 0
+	log "enabling bookworm-backports and deb-src in $SRC"
+	cat >"$SRC" <<EOS
+Types: deb deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOS
+	rm -f "$PRIVNODE_CACHE/.apt-updated"
+}
+
+main() {
+	mkdir -p "$PRIVNODE_CACHE"
+	enable_sources
+	if ! need_install "${PKGS[@]}" "${BPO_PKGS[@]}"; then
+		exit 0
+	fi
+	[ "$(id -u)" = 0 ] || die "missing packages and not root: run $0 as root"
+	export DEBIAN_FRONTEND=noninteractive
+	if [ ! -f "$PRIVNODE_CACHE/.apt-updated" ]; then
+		apt-get update -q || die "apt-get update failed (see above)"
+		touch "$PRIVNODE_CACHE/.apt-updated"
+	fi
+	apt-get install -y -q --no-install-recommends "${PKGS[@]}" ||
+		die "apt-get install of build dependencies failed (see above)"
+	apt-get install -y -q --no-install-recommends -t bookworm-backports \
+		"${BPO_PKGS[@]}" ||
+		die "apt-get install from bookworm-backports failed (see above)"
+}
+main "$@"

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Boot the privnode guest under TCG with the CXL topology of DESIGN §6.
+#   run-guest.sh check OUTDIR SUITE[,SUITE...]   TAP to OUTDIR/tap.log,
+#                                                 console to OUTDIR/console.log
+#   run-guest.sh demo                             demo on this terminal
+#   run-guest.sh shell                            interactive guest shell
+# Environment: KERNEL, INITRD, QEMU (paths), GUEST_TIMEOUT (seconds, check
+# mode), GUEST_APPEND (extra kernel command line).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+mode=${1:?usage: run-guest.sh check|demo|shell ...}
+: "${KERNEL:?KERNEL=path/to/bzImage}" "${INITRD:?INITRD=path/to/initramfs}"
+: "${QEMU:?QEMU=path/to/qemu-system-x86_64}"
+
+# One 256 MiB volatile type-3 device behind one host bridge and root port,
+# and a 4 GiB fixed memory window that can map it.
+topology=(
+	-machine q35,cxl=on -accel tcg -cpu max -smp 2
+	-m 1G,maxmem=2G,slots=4
+	-object memory-backend-ram,id=cxl-vmem0,share=on,size=256M
+	-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1
+	-device cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2
+	-device cxl-type3,bus=root_port13,volatile-memdev=cxl-vmem0,id=cxl-vmem0
+	-machine cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G
+)
+common=(
+	-L /usr/share/qemu -L /usr/share/seabios
+	-nodefaults -display none -no-reboot
+	-kernel "$KERNEL" -initrd "$INITRD"
+)
+append="console=ttyS0 panic=-1 oops=panic ${GUEST_APPEND:-}"
+
+case "$mode" in
+check)
+	out=${2:?OUTDIR} suites=${3:?SUITES}
+	mkdir -p "$out"
+	rm -f "$out/console.log" "$out/tap.log"
+	rc=0
+	timeout -k 10 "${GUEST_TIMEOUT:-600}" "$QEMU" "${common[@]}" "${topology[@]}" \
+		-serial "file:$out/console.log" -serial "file:$out/tap.log" \
+		-append "$append ignore_loglevel privnode.mode=check privnode.suites=$suites" \
+		</dev/null >"$out/qemu.log" 2>&1 || rc=$?
+	case $rc in
+	0) ;;
+	124 | 137) log "guest did not finish within ${GUEST_TIMEOUT:-600}s (log: $out/console.log)" ;;
+	*) log "QEMU exited with status $rc (log: $out/qemu.log)" ;;
+	esac
+	exit $rc
+	;;
+demo | shell)
+	extra=()
+	if [ "$mode" = demo ] && ! [ -t 0 ]; then
+		extra=(privnode.exit=1) # no terminal: print the transcript, then stop
+	fi
+	exec "$QEMU" "${common[@]}" "${topology[@]}" \
+		-serial mon:stdio -serial null \
+		-append "$append quiet privnode.mode=$mode ${extra[*]}"
+	;;
+*) die "unknown mode '$mode' (check, demo, shell)" ;;
+esac
