@@ -59,7 +59,8 @@ kernel-kasan: kernel-tree
 qemu: deps
 	@$(S)/build-qemu.sh >/dev/null
 
-initramfs: userspace
+initramfs: userspace kernel
+	@[ ! -x $(S)/build-selftests.sh ] || $(S)/build-selftests.sh
 	@$(S)/mkinitramfs.sh $(PRIVNODE_CACHE)/build/userspace $(PRIVNODE_CACHE)/build/initramfs.cpio.gz
 
 export:

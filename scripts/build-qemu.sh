@@ -80,7 +80,6 @@ if [ ! -f "$OBJ/build.ninja" ]; then
 		"$SRC/configure" --target-list=x86_64-softmmu \
 		--without-default-features --enable-tcg --enable-fdt=system \
 		--disable-install-blobs --disable-docs --disable-werror \
-		--enable-slirp --enable-zlib-gz \
 		--python=/usr/bin/python3 --cc="ccache gcc" --cxx="ccache g++")
 fi
 log "building QEMU in $OBJ"

@@ -57,6 +57,11 @@ kernel=$("$here/build-kernel.sh" test)
 stage "QEMU build"
 qemu=$("$here/build-qemu.sh")
 
+if [ -x "$here/build-selftests.sh" ]; then
+	stage "kernel selftests for the guest"
+	"$here/build-selftests.sh"
+fi
+
 stage "initramfs"
 initrd=$PRIVNODE_CACHE/build/initramfs.cpio.gz
 "$here/mkinitramfs.sh" "$ubuild" "$initrd"

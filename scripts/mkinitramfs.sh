@@ -31,12 +31,14 @@ cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/"
 # daxctl reads its configuration directory; an empty one is enough.
 mkdir -p "$root/etc/daxctl.conf.d"
 
-# Our binaries: every executable the userspace build produced for the guest.
-if [ -d "$ubuild/guest-bin" ]; then
-	for b in "$ubuild"/guest-bin/*; do
-		[ -x "$b" ] && copy_with_libs "$b" "$root/privnode/bin"
+# Our binaries: what the userspace build made for the guest, and the kernel
+# selftests scripts/build-selftests.sh compiled, all into /privnode/bin.
+for dir in "$ubuild/guest-bin" "$PRIVNODE_CACHE/build/selftests"; do
+	[ -d "$dir" ] || continue
+	for b in "$dir"/*; do
+		[ -f "$b" ] && [ -x "$b" ] && copy_with_libs "$b" "$root/privnode/bin"
 	done
-fi
+done
 
 cp "$PRIVNODE_TOP/tests/guest/init" "$root/init"
 cp -r "$PRIVNODE_TOP/tests/guest/lib" "$PRIVNODE_TOP/tests/guest/suites" "$root/privnode/"

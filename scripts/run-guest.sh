@@ -14,11 +14,19 @@ mode=${1:?usage: run-guest.sh check|demo|shell ...}
 : "${KERNEL:?KERNEL=path/to/bzImage}" "${INITRD:?INITRD=path/to/initramfs}"
 : "${QEMU:?QEMU=path/to/qemu-system-x86_64}"
 
-# One 256 MiB volatile type-3 device behind one host bridge and root port,
-# and a 4 GiB fixed memory window that can map it.
+# Node 0: 1 GiB of RAM and both CPUs. Node 1: 256 MiB of RAM at 1 GiB that
+# the guest kernel leaves alone (mem=1G), so tests can hot-add it as a
+# private node (the range is backed, unused and not in the iomem tree).
+# CXL: one 256 MiB volatile type-3 device behind one host bridge and root
+# port, and a 4 GiB fixed memory window that can map it (its node comes
+# after these two).
 topology=(
 	-machine q35,cxl=on -accel tcg -cpu max -smp 2
-	-m 1G,maxmem=2G,slots=4
+	-m 1280M,maxmem=2G,slots=4
+	-object memory-backend-ram,id=ram0,size=1G
+	-object memory-backend-ram,id=ram1,size=256M
+	-numa node,nodeid=0,cpus=0-1,memdev=ram0
+	-numa node,nodeid=1,memdev=ram1
 	-object memory-backend-ram,id=cxl-vmem0,share=on,size=256M
 	-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1
 	-device cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2
@@ -30,7 +38,7 @@ common=(
 	-nodefaults -display none -no-reboot
 	-kernel "$KERNEL" -initrd "$INITRD"
 )
-append="console=ttyS0 panic=-1 oops=panic ${GUEST_APPEND:-}"
+append="console=ttyS0 panic=-1 oops=panic mem=1G ${GUEST_APPEND:-}"
 
 case "$mode" in
 check)
