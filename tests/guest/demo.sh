@@ -28,7 +28,7 @@ say "After: the device is a CPU-less NUMA node"
 run numactl -H
 nid=$(nodes_in has_memory | tr ' ' '\n' | tail -n1)
 
-say "Use it: 64 MiB of tmpfs written with --membind=$nid"
-run numactl --membind="$nid" sh -c 'head -c 67108864 /dev/urandom >/tmp/demo'
+say "Use it: 4 MiB of tmpfs written with --membind=$nid (CXL is slow under TCG)"
+run numactl --membind="$nid" sh -c 'head -c 4194304 /dev/urandom >/tmp/demo'
 grep -E 'MemUsed|Shmem:' "$NODE/node$nid/meminfo"
 rm -f /tmp/demo

@@ -26,8 +26,12 @@ in_list() {
 	return 1
 }
 
-# node_meminfo NID FIELD -> value in kB
-node_meminfo() { awk -v f="$2:" '$3 == f { print $4 }' "$NODE/node$1/meminfo"; }
+# node_meminfo NID FIELD -> value in kB. Per-CPU vmstat deltas are folded
+# into the node counters first (stat_refresh), or small changes go unseen.
+node_meminfo() {
+	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
+	awk -v f="$2:" '$3 == f { print $4 }' "$NODE/node$1/meminfo"
+}
 
 # size_close_kb GOT_KB WANT_KB: a node's size matches a region's size. The
 # memmap of hot-added memory may live on the memory itself
