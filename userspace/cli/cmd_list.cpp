@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// privnodectl list / show: nodes, CXL memdevs and regions as JSON.
+#include "commands.hpp"
+#include "json.hpp"
+
+#include "privnode/cxl.hpp"
+#include "privnode/node.hpp"
+
+namespace privnodectl {
+
+int cmd_list(const Global &g, const ListOpts &o)
+{
+	const bool all = !o.nodes && !o.memdevs && !o.regions;
+	nlohmann::ordered_json out = nlohmann::ordered_json::object();
+	int kinds = 0;
+
+	if (all || o.nodes) {
+		auto nodes = privnode::list_nodes(g.sys);
+		if (!nodes)
+			return error("list", to_string(nodes.error()));
+		auto arr = nlohmann::ordered_json::array();
+		for (const auto &n : *nodes)
+			if (!o.node || *o.node == n.id)
+				arr.push_back(to_json(n, g.human));
+		out["nodes"] = arr;
+		kinds++;
+	}
+	if (all || o.memdevs) {
+		auto memdevs = privnode::list_memdevs(g.sys);
+		if (!memdevs)
+			return error("list", to_string(memdevs.error()));
+		auto arr = nlohmann::ordered_json::array();
+		for (const auto &m : *memdevs)
+			if (o.memdev.empty() || o.memdev == m.name)
+				arr.push_back(to_json(m, g.human));
+		out["memdevs"] = arr;
+		kinds++;
+	}
+	if (all || o.regions) {
+		auto regions = privnode::list_regions(g.sys);
+		if (!regions)
+			return error("list", to_string(regions.error()));
+		auto arr = nlohmann::ordered_json::array();
+		for (const auto &r : *regions)
+			if (o.region.empty() || o.region == r.name)
+				arr.push_back(to_json(r, g.human));
+		out["regions"] = arr;
+		kinds++;
+	}
+	// One kind asked for: a plain array, as `cxl list -M` prints.
+	print_json(kinds == 1 ? out.begin().value() : out);
+	return 0;
+}
+
+int cmd_show(const Global &g, int id)
+{
+	auto n = privnode::read_node(g.sys, id);
+	if (!n)
+		return error("show", to_string(n.error()));
+	print_json(to_json(*n, g.human));
+	return 0;
+}
+
+} // namespace privnodectl

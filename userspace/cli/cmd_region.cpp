@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// privnodectl create-region / destroy-region / online / offline.
+#include "commands.hpp"
+#include "json.hpp"
+
+#include "privnode/cxl.hpp"
+#include "privnode/parse.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+#include <unistd.h>
+
+namespace privnodectl {
+
+namespace {
+
+void progress(const std::string &step, void *ctx)
+{
+	if (static_cast<const Global *>(ctx)->verbose)
+		std::cerr << "privnodectl: " << step << "\n";
+}
+
+} // namespace
+
+int error(const std::string &cmd, const std::string &message)
+{
+	std::cerr << "privnodectl: " << cmd << ": " << message << "\n";
+	return 1;
+}
+
+bool require_root(const Global &g, const std::string &cmd)
+{
+	if (g.fake_root || geteuid() == 0)
+		return true;
+	error(cmd, "must be run as root: it writes to /sys (" + std::string(strerror(EPERM)) + ")");
+	return false;
+}
+
+int cmd_create_region(const Global &g, const CreateOpts &o)
+{
+	if (!require_root(g, "create-region"))
+		return 1;
+	privnode::CreateRegion req;
+	req.memdev = o.memdev;
+	req.decoder = o.decoder;
+	if (o.type == "private")
+		req.type = privnode::RegionType::private_;
+	else if (o.type == "sysram")
+		req.type = privnode::RegionType::sysram;
+	else
+		return error("create-region", "--type '" + o.type + "': must be private or sysram");
+	if (!o.size.empty()) {
+		auto sz = privnode::parse_size(o.size);
+		if (!sz)
+			return error("create-region", "--size '" + o.size +
+							      "': not a size (bytes, or a number with K, M, G, T)");
+		req.size = *sz;
+	}
+	auto r = privnode::create_region(g.sys, req, progress, const_cast<Global *>(&g));
+	if (!r)
+		return error("create-region", to_string(r.error()));
+	print_json(to_json(*r, g.human));
+	return 0;
+}
+
+int cmd_destroy_region(const Global &g, const std::string &region)
+{
+	if (!require_root(g, "destroy-region"))
+		return 1;
+	if (auto st = privnode::destroy_region(g.sys, region, progress, const_cast<Global *>(&g)); !st)
+		return error("destroy-region", to_string(st.error()));
+	std::cerr << "privnodectl: destroyed " << region << "\n";
+	return 0;
+}
+
+int cmd_online(const Global &g, const std::string &target, bool online)
+{
+	const char *cmd = online ? "online" : "offline";
+	if (!require_root(g, cmd))
+		return 1;
+	std::string dax = target;
+	if (target.rfind("region", 0) == 0) {
+		auto r = privnode::read_region(g.sys, target);
+		if (!r)
+			return error(cmd, to_string(r.error()));
+		if (r->dax.empty())
+			return error(cmd, target + ": region has no dax device (not enabled?)");
+		dax = r->dax;
+	}
+	auto st = online ? privnode::online_dax_memory(g.sys, dax) : privnode::offline_dax_memory(g.sys, dax);
+	if (!st)
+		return error(cmd, to_string(st.error()));
+	std::cerr << "privnodectl: " << cmd << " " << dax << "\n";
+	return 0;
+}
+
+} // namespace privnodectl

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// privnodectl: private memory nodes and the CXL regions that provide them.
+// The only translation unit that includes CLI11.
+#include "commands.hpp"
+
+#include <CLI/CLI.hpp>
+
+int main(int argc, char **argv)
+{
+	using namespace privnodectl;
+	CLI::App app{"privnodectl: list and manage private memory NUMA nodes and CXL regions"};
+	app.require_subcommand(1);
+	app.fallthrough(); // global flags also after the subcommand
+	Global g;
+	std::string root;
+	app.add_option("--sysfs-root", root, "Prefix for /sys (testing)")->group("");
+	app.add_flag("-u,--human", g.human, "Sizes in human units instead of bytes");
+	app.add_flag("-v,--verbose", g.verbose, "Print each sysfs step on stderr");
+	app.parse_complete_callback([&] {
+		if (!root.empty()) {
+			g.sys = privnode::Sysfs(root);
+			g.fake_root = true;
+		}
+	});
+
+	ListOpts lo;
+	int node_filter = -1;
+	auto *list = app.add_subcommand("list", "List nodes, CXL memdevs and regions (JSON)");
+	list->add_flag("-N,--nodes", lo.nodes, "List NUMA nodes");
+	list->add_flag("-M,--memdevs", lo.memdevs, "List CXL memory devices");
+	list->add_flag("-R,--regions", lo.regions, "List CXL regions");
+	list->add_option("-n,--node", node_filter, "Only this node")->check(CLI::NonNegativeNumber);
+	list->add_option("-m,--memdev", lo.memdev, "Only this memdev");
+	list->add_option("-r,--region", lo.region, "Only this region");
+
+	int show_node = -1;
+	auto *show = app.add_subcommand("show", "Show one NUMA node (JSON)");
+	show->add_option("NODE", show_node, "Node id")->required()->check(CLI::NonNegativeNumber);
+
+	CreateOpts co;
+	auto *create = app.add_subcommand("create-region", "Create a CXL ram region and bring it up");
+	create->add_option("-m,--memdev", co.memdev, "CXL memdev, e.g. mem0")->required();
+	create->add_option("-d,--decoder", co.decoder, "Root decoder (default: first that fits)");
+	create->add_option("-s,--size", co.size, "Size: bytes or 256M, 1G... (default: all free)");
+	create->add_option("-t,--type", co.type, "private (a private node) or sysram (ordinary node)")
+		->capture_default_str();
+
+	std::string region;
+	auto *destroy = app.add_subcommand("destroy-region", "Take a region down and delete it");
+	destroy->add_option("REGION", region, "Region, e.g. region0")->required();
+
+	std::string target;
+	auto *online = app.add_subcommand("online", "Online the memory of a region or dax device");
+	online->add_option("TARGET", target, "regionN or daxX.Y")->required();
+	auto *offline = app.add_subcommand("offline", "Offline the memory of a region or dax device");
+	offline->add_option("TARGET", target, "regionN or daxX.Y")->required();
+
+	CLI11_PARSE(app, argc, argv);
+
+	if (node_filter >= 0)
+		lo.node = node_filter;
+	if (*list)
+		return cmd_list(g, lo);
+	if (*show)
+		return cmd_show(g, show_node);
+	if (*create)
+		return cmd_create_region(g, co);
+	if (*destroy)
+		return cmd_destroy_region(g, region);
+	if (*online)
+		return cmd_online(g, target, true);
+	if (*offline)
+		return cmd_online(g, target, false);
+	return 1;
+}

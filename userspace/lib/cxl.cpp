@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "privnode/cxl.hpp"
+
+#include "privnode/parse.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <functional>
+#include <utility>
+
+namespace privnode {
+
+namespace {
+
+std::string dev(const std::string &name, const std::string &attr = "")
+{
+	std::string p = std::string(kCxlDevices) + "/" + name;
+	return attr.empty() ? p : p + "/" + attr;
+}
+
+// Steps to take back, newest first, unless the transaction completes.
+class Undo {
+public:
+	void push(std::string what, std::function<Status()> f)
+	{
+		steps_.emplace_back(std::move(what), std::move(f));
+	}
+	void done() { steps_.clear(); }
+	// Undo everything; the errors of steps that could not be undone.
+	std::string rollback()
+	{
+		std::string failed;
+		for (auto it = steps_.rbegin(); it != steps_.rend(); ++it)
+			if (auto st = it->second(); !st)
+				failed += "; rollback of '" + it->first + "' failed: " + to_string(st.error());
+		steps_.clear();
+		return failed;
+	}
+	~Undo() { rollback(); }
+
+private:
+	std::vector<std::pair<std::string, std::function<Status()>>> steps_;
+};
+
+std::unexpected<Error> with_rollback(Error e, Undo &undo)
+{
+	e.what += undo.rollback();
+	return std::unexpected(std::move(e));
+}
+
+Result<std::uint64_t> block_size(const Sysfs &sys)
+{
+	const std::string path = std::string(kMemoryDir) + "/block_size_bytes";
+	auto s = sys.read(path);
+	if (!s)
+		return std::unexpected(s.error());
+	// Printed as hex without a 0x prefix.
+	auto v = parse_u64("0x" + *s);
+	if (!v || *v == 0)
+		return fail(EINVAL, path, "malformed block size '" + *s + "'");
+	return *v;
+}
+
+// Memory block ids covering a dax device's range.
+Result<std::vector<std::uint64_t>> dax_blocks(const Sysfs &sys, const std::string &dax)
+{
+	const std::string base = std::string(kDaxDevices) + "/" + dax;
+	if (!sys.exists(base))
+		return fail(ENODEV, base, "no such dax device");
+	const std::string driver = sys.link_name(base + "/driver");
+	if (driver != "kmem")
+		return fail(EINVAL, base + "/driver",
+			    "bound to '" + (driver.empty() ? std::string("nothing") : driver) +
+				    "', not kmem: its memory is not hot-added");
+	auto start = sys.read_u64(base + "/resource");
+	auto size = sys.read_u64(base + "/size");
+	auto bs = block_size(sys);
+	if (!start)
+		return std::unexpected(start.error());
+	if (!size)
+		return std::unexpected(size.error());
+	if (!bs)
+		return std::unexpected(bs.error());
+	std::vector<std::uint64_t> ids;
+	for (std::uint64_t a = *start / *bs * *bs; a < *start + *size; a += *bs)
+		ids.push_back(a / *bs);
+	return ids;
+}
+
+std::string block_state(std::uint64_t id)
+{
+	return std::string(kMemoryDir) + "/memory" + std::to_string(id) + "/state";
+}
+
+std::optional<std::uint64_t> free_ram(const Sysfs &sys, const Memdev &m)
+{
+	std::uint64_t used = 0;
+	for (const auto &d : m.decoders) {
+		auto mode = sys.read(dev(d, "mode"));
+		auto sz = sys.read_u64(dev(d, "dpa_size"));
+		if (sz && mode && *mode == "ram")
+			used += *sz;
+	}
+	if (used > m.ram_size)
+		return std::nullopt;
+	return m.ram_size - used;
+}
+
+} // namespace
+
+Result<Memdev> read_memdev(const Sysfs &sys, const std::string &name)
+{
+	if (name.rfind("mem", 0) != 0 || !sys.exists(dev(name)))
+		return fail(ENODEV, dev(name), "no such CXL memdev");
+	Memdev m;
+	m.name = name;
+	if (auto v = sys.read_u64(dev(name, "ram/size")))
+		m.ram_size = *v;
+	if (auto v = sys.read_u64(dev(name, "pmem/size")))
+		m.pmem_size = *v;
+	if (auto v = sys.read(dev(name, "serial")))
+		m.serial = *v;
+	for (const auto &e : sys.list(kCxlDevices, "endpoint"))
+		if (sys.link_name(dev(e, "uport")) == name) {
+			m.endpoint = e;
+			m.decoders = sys.list(dev(e), "decoder");
+			break;
+		}
+	return m;
+}
+
+Result<std::vector<Memdev>> list_memdevs(const Sysfs &sys)
+{
+	std::vector<Memdev> out;
+	for (const auto &name : sys.list(kCxlDevices, "mem")) {
+		auto m = read_memdev(sys, name);
+		if (!m)
+			return std::unexpected(m.error());
+		out.push_back(std::move(*m));
+	}
+	return out;
+}
+
+std::vector<RootDecoder> list_root_decoders(const Sysfs &sys)
+{
+	std::vector<RootDecoder> out;
+	for (const auto &root : sys.list(kCxlDevices, "root"))
+		for (const auto &d : sys.list(dev(root), "decoder")) {
+			RootDecoder r;
+			r.name = d;
+			r.cap_ram = sys.read(dev(d, "cap_ram")).value_or("0") == "1";
+			r.cap_pmem = sys.read(dev(d, "cap_pmem")).value_or("0") == "1";
+			r.can_private = sys.exists(dev(d, "create_private_region"));
+			r.size = sys.read_u64(dev(d, "size")).value_or(0);
+			r.granularity = sys.read_u64(dev(d, "interleave_granularity")).value_or(0);
+			out.push_back(r);
+		}
+	return out;
+}
+
+Result<Region> read_region(const Sysfs &sys, const std::string &name)
+{
+	if (name.rfind("region", 0) != 0 || !sys.exists(dev(name)))
+		return fail(ENODEV, dev(name), "no such CXL region");
+	Region r;
+	r.name = name;
+	r.mode = sys.read(dev(name, "mode")).value_or("");
+	r.private_type = sys.read(dev(name, "private_type")).value_or("");
+	r.size = sys.read_u64(dev(name, "size")).value_or(0);
+	r.committed = sys.read(dev(name, "commit")).value_or("0") == "1";
+	r.enabled = !sys.link_name(dev(name, "driver")).empty();
+	auto ways = sys.read_u64(dev(name, "interleave_ways")).value_or(0);
+	for (std::uint64_t i = 0; i < ways; i++)
+		if (auto t = sys.read(dev(name, "target" + std::to_string(i))); t && !t->empty())
+			r.targets.push_back(*t);
+	for (const auto &dr : sys.list(dev(name), "dax_region"))
+		for (const auto &d : sys.list(dev(name, dr), "dax")) {
+			r.dax = d;
+			auto tn = sys.read(std::string(kDaxDevices) + "/" + d + "/target_node");
+			if (tn)
+				if (auto v = parse_u64(*tn))
+					r.node = static_cast<int>(*v);
+		}
+	return r;
+}
+
+Result<std::vector<Region>> list_regions(const Sysfs &sys)
+{
+	std::vector<Region> out;
+	for (const auto &name : sys.list(kCxlDevices, "region")) {
+		auto r = read_region(sys, name);
+		if (!r)
+			return std::unexpected(r.error());
+		out.push_back(std::move(*r));
+	}
+	return out;
+}
+
+Status online_dax_memory(const Sysfs &sys, const std::string &dax, const std::string &how)
+{
+	auto ids = dax_blocks(sys, dax);
+	if (!ids)
+		return std::unexpected(ids.error());
+	Undo undo;
+	for (auto id : *ids) {
+		auto state = sys.read(block_state(id));
+		if (!state)
+			return with_rollback(state.error(), undo);
+		if (*state == "online")
+			continue;
+		if (auto st = sys.write(block_state(id), how); !st)
+			return with_rollback(st.error(), undo);
+		undo.push("online " + block_state(id),
+			  [&sys, id] { return sys.write(block_state(id), "offline"); });
+	}
+	undo.done();
+	return {};
+}
+
+Status offline_dax_memory(const Sysfs &sys, const std::string &dax)
+{
+	auto ids = dax_blocks(sys, dax);
+	if (!ids)
+		return std::unexpected(ids.error());
+	Undo undo;
+	for (auto id : *ids) {
+		auto state = sys.read(block_state(id));
+		if (!state)
+			return with_rollback(state.error(), undo);
+		if (*state == "offline")
+			continue;
+		if (auto st = sys.write(block_state(id), "offline"); !st)
+			return with_rollback(st.error(), undo);
+		undo.push("offline " + block_state(id),
+			  [&sys, id] { return sys.write(block_state(id), "online_movable"); });
+	}
+	undo.done();
+	return {};
+}
+
+Result<Region> create_region(const Sysfs &sys, const CreateRegion &req, StepLog log, void *ctx)
+{
+	auto say = [&](const std::string &s) {
+		if (log)
+			log(s, ctx);
+	};
+	auto memdev = read_memdev(sys, req.memdev);
+	if (!memdev)
+		return std::unexpected(memdev.error());
+	if (memdev->endpoint.empty())
+		return fail(ENXIO, dev(req.memdev), "memdev has no enabled endpoint port");
+	if (memdev->ram_size == 0)
+		return fail(EINVAL, dev(req.memdev, "ram/size"), "memdev has no volatile capacity");
+
+	// The root decoder: the one asked for, or the first that can do it.
+	const bool priv = req.type == RegionType::private_;
+	const auto roots = list_root_decoders(sys);
+	const RootDecoder *root = nullptr;
+	for (const auto &r : roots)
+		if (req.decoder.empty() ? r.cap_ram && (!priv || r.can_private) : r.name == req.decoder)
+			root = &r;
+	if (!root && !req.decoder.empty())
+		return fail(ENODEV, dev(req.decoder), "no such root decoder");
+	if (!root)
+		return fail(priv ? EOPNOTSUPP : ENODEV, kCxlDevices,
+			    priv ? "no root decoder offers create_private_region: this kernel has "
+				   "no private CXL regions"
+				 : "no root decoder with cap_ram=1");
+	if (!root->cap_ram)
+		return fail(EINVAL, dev(root->name, "cap_ram"), "decoder cannot host ram regions");
+	if (priv && !root->can_private)
+		return fail(EOPNOTSUPP, dev(root->name, "create_private_region"),
+			    "missing: this kernel has no private CXL regions");
+
+	auto avail = free_ram(sys, *memdev);
+	if (!avail)
+		return fail(EINVAL, dev(req.memdev), "endpoint decoders claim more than ram/size");
+	const std::uint64_t size = req.size.value_or(*avail / kRegionAlign * kRegionAlign);
+	if (size == 0 || size % kRegionAlign)
+		return fail(EINVAL, "", "size " + std::to_string(size) +
+					       " is not a non-zero multiple of 256 MiB");
+	if (size > *avail)
+		return fail(ENOSPC, dev(req.memdev, "ram/size"),
+			    "size " + std::to_string(size) + " exceeds the free volatile capacity " +
+				    std::to_string(*avail));
+	std::string ep;
+	for (const auto &d : memdev->decoders)
+		if (sys.read_u64(dev(d, "dpa_size")).value_or(1) == 0) {
+			ep = d;
+			break;
+		}
+	if (ep.empty())
+		return fail(EBUSY, dev(memdev->endpoint), "no free endpoint decoder");
+
+	Undo undo;
+	auto step = [&](const std::string &path, const std::string &value) -> Status {
+		say("write " + value + " > " + path);
+		return sys.write(path, value);
+	};
+
+	// Compare-exchange: read the next name, write it back.
+	const std::string create = dev(root->name, priv ? "create_private_region" : "create_ram_region");
+	auto name = sys.read(create);
+	if (!name)
+		return std::unexpected(name.error());
+	if (auto st = step(create, *name); !st)
+		return std::unexpected(st.error());
+	const std::string region = *name;
+	undo.push("create " + region, [&, region] {
+		return sys.write(dev(root->name, "delete_region"), region);
+	});
+
+	std::vector<std::pair<std::string, std::string>> geometry = {
+		{dev(region, "interleave_ways"), "1"},
+		{dev(region, "interleave_granularity"), std::to_string(root->granularity)},
+		{dev(ep, "mode"), "ram"},
+	};
+	if (priv)
+		geometry.insert(geometry.begin(), {dev(region, "private_type"), "basic"});
+	for (const auto &[path, value] : geometry)
+		if (auto st = step(path, value); !st)
+			return with_rollback(st.error(), undo);
+
+	if (auto st = step(dev(ep, "dpa_size"), std::to_string(size)); !st)
+		return with_rollback(st.error(), undo);
+	undo.push("allocate DPA on " + ep, [&, ep] { return sys.write(dev(ep, "dpa_size"), "0"); });
+
+	if (auto st = step(dev(region, "size"), std::to_string(size)); !st)
+		return with_rollback(st.error(), undo);
+	if (auto st = step(dev(region, "target0"), ep); !st)
+		return with_rollback(st.error(), undo);
+	undo.push("attach " + ep, [&, region] { return sys.write(dev(region, "target0"), ""); });
+
+	if (auto st = step(dev(region, "commit"), "1"); !st)
+		return with_rollback(st.error(), undo);
+	undo.push("commit " + region, [&, region] { return sys.write(dev(region, "commit"), "0"); });
+
+	if (sys.link_name(dev(region, "driver")).empty()) {
+		const std::string bind = std::string(kCxlRegionDriver) + "/bind";
+		if (auto st = step(bind, region); !st)
+			return with_rollback(st.error(), undo);
+	}
+	undo.push("enable " + region, [&, region] {
+		return sys.write(std::string(kCxlRegionDriver) + "/unbind", region);
+	});
+
+	auto r = read_region(sys, region);
+	if (!r)
+		return with_rollback(r.error(), undo);
+	if (!priv) {
+		if (r->dax.empty())
+			return with_rollback(Error{ENODEV, dev(region), "no dax device after enabling"},
+					     undo);
+		say("online memory of " + r->dax);
+		if (auto st = online_dax_memory(sys, r->dax); !st)
+			return with_rollback(st.error(), undo);
+	}
+	undo.done();
+	return read_region(sys, region);
+}
+
+Status destroy_region(const Sysfs &sys, const std::string &name, StepLog log, void *ctx)
+{
+	auto say = [&](const std::string &s) {
+		if (log)
+			log(s, ctx);
+	};
+	auto r = read_region(sys, name);
+	if (!r)
+		return std::unexpected(r.error());
+	// The only step that can fail for a reason the user must fix (pages in
+	// use) goes first and undoes itself; nothing else has changed then.
+	if (!r->dax.empty() && sys.link_name(std::string(kDaxDevices) + "/" + r->dax + "/driver") == "kmem") {
+		say("offline memory of " + r->dax);
+		if (auto st = offline_dax_memory(sys, r->dax); !st) {
+			Error e = st.error();
+			e.what += " (memory of " + name + " is in use; nothing was changed)";
+			return std::unexpected(e);
+		}
+	}
+	auto step = [&](const std::string &path, const std::string &value) -> Status {
+		say("write " + value + " > " + path);
+		return sys.write(path, value);
+	};
+	if (r->enabled)
+		if (auto st = step(std::string(kCxlRegionDriver) + "/unbind", name); !st)
+			return st;
+	if (r->committed)
+		if (auto st = step(dev(name, "commit"), "0"); !st)
+			return st;
+	for (size_t i = 0; i < r->targets.size(); i++) {
+		if (auto st = step(dev(name, "target" + std::to_string(i)), ""); !st)
+			return st;
+		if (auto st = step(dev(r->targets[i], "dpa_size"), "0"); !st)
+			return st;
+	}
+	// The root decoder is the parent of the region in the device tree.
+	std::string root;
+	for (const auto &d : list_root_decoders(sys))
+		if (sys.exists(dev(d.name, name)))
+			root = d.name;
+	if (root.empty())
+		return fail(ENODEV, dev(name), "cannot find the root decoder of the region");
+	return step(dev(root, "delete_region"), name);
+}
+
+} // namespace privnode

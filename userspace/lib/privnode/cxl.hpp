@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// CXL topology as /sys/bus/cxl shows it, and the region state machine.
+//
+// Debian's ndctl/libcxl 76.1 can neither create ram regions nor be pointed
+// at a fake sysfs tree, so everything here is raw sysfs under an injectable
+// root: the same steps cxl-cli (v77+) takes, testable without hardware.
+#pragma once
+
+#include "privnode/error.hpp"
+#include "privnode/sysfs.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace privnode {
+
+inline constexpr const char *kCxlDevices = "/sys/bus/cxl/devices";
+inline constexpr const char *kCxlRegionDriver = "/sys/bus/cxl/drivers/cxl_region";
+inline constexpr const char *kMemoryDir = "/sys/devices/system/memory";
+inline constexpr const char *kDaxDevices = "/sys/bus/dax/devices";
+// Regions must be a multiple of this per interleave way (CXL HDM decoders).
+inline constexpr std::uint64_t kRegionAlign = 256ull << 20;
+
+struct Memdev {
+	std::string name;       // mem0
+	std::uint64_t ram_size = 0;
+	std::uint64_t pmem_size = 0;
+	std::string serial;
+	std::string endpoint;   // endpoint2, "" when not enabled
+	std::vector<std::string> decoders; // the endpoint's decoders
+};
+
+struct RootDecoder {
+	std::string name;       // decoder0.0
+	bool cap_ram = false;
+	bool cap_pmem = false;
+	bool can_private = false; // create_private_region exists
+	std::uint64_t size = 0;
+	std::uint64_t granularity = 0;
+};
+
+enum class RegionType { sysram, private_ };
+
+struct Region {
+	std::string name;        // region0
+	std::string mode;        // ram, pmem
+	std::string private_type; // regionN/private_type, "" if none
+	std::uint64_t size = 0;
+	bool committed = false;
+	bool enabled = false;    // bound to cxl_region
+	std::vector<std::string> targets;
+	std::string dax;         // dax0.0, "" if none
+	std::optional<int> node; // target node of the dax device
+};
+
+[[nodiscard]] Result<std::vector<Memdev>> list_memdevs(const Sysfs &sys);
+[[nodiscard]] Result<Memdev> read_memdev(const Sysfs &sys, const std::string &name);
+[[nodiscard]] std::vector<RootDecoder> list_root_decoders(const Sysfs &sys);
+[[nodiscard]] Result<std::vector<Region>> list_regions(const Sysfs &sys);
+[[nodiscard]] Result<Region> read_region(const Sysfs &sys, const std::string &name);
+
+struct CreateRegion {
+	std::string memdev;
+	std::string decoder;               // root decoder; "" = first one that fits
+	std::optional<std::uint64_t> size; // default: all free ram capacity
+	RegionType type = RegionType::sysram;
+};
+
+// Log of the steps taken, for the CLI's progress output (stderr).
+using StepLog = void (*)(const std::string &step, void *ctx);
+
+// Create, commit and enable a region; for sysram also online its memory.
+// Any failure undoes every step already taken, in reverse order, and the
+// error names the step, the file, the value and the errno.
+[[nodiscard]] Result<Region> create_region(const Sysfs &sys, const CreateRegion &req,
+					   StepLog log = nullptr, void *ctx = nullptr);
+
+// Offline its memory (if any), disable, decommit, release the endpoint
+// decoders and delete the region. If offlining fails (pages in use), the
+// blocks already offlined are onlined again and nothing else changes.
+[[nodiscard]] Status destroy_region(const Sysfs &sys, const std::string &name,
+				    StepLog log = nullptr, void *ctx = nullptr);
+
+// Online / offline the memory blocks of a kmem-bound dax device.
+[[nodiscard]] Status online_dax_memory(const Sysfs &sys, const std::string &dax,
+				       const std::string &how = "online_movable");
+[[nodiscard]] Status offline_dax_memory(const Sysfs &sys, const std::string &dax);
+
+} // namespace privnode

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// privnodectl as a user runs it, against fake sysfs trees: JSON output,
+// exit codes and error messages.
+#include "fake_sysfs.hpp"
+
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <sys/wait.h>
+
+using Catch::Matchers::ContainsSubstring;
+
+namespace {
+
+struct Run {
+	int rc;
+	std::string out, err;
+};
+
+Run privnodectl(const FakeSysfs &fake, const std::string &args)
+{
+	const fs::path errfile = fake.root() / "stderr";
+	const std::string cmd = std::string(PRIVNODECTL) + " --sysfs-root " + fake.root().string() +
+				" " + args + " 2>" + errfile.string();
+	Run r{};
+	FILE *p = popen(cmd.c_str(), "r");
+	REQUIRE(p);
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
+		r.out.append(buf, n);
+	int status = pclose(p);
+	r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	std::ifstream in(errfile);
+	r.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+	return r;
+}
+
+} // namespace
+
+TEST_CASE("privnodectl list: JSON with ndctl-style keys, byte sizes")
+{
+	FakeSysfs fake;
+	fake.nodes(true);
+	fake.cxl(false);
+	auto r = privnodectl(fake, "list");
+	REQUIRE(r.rc == 0);
+	auto j = nlohmann::json::parse(r.out);
+	REQUIRE(j["nodes"].size() == 2);
+	CHECK(j["nodes"][0]["node"] == 0);
+	CHECK(j["nodes"][0]["type"] == "memory");
+	CHECK(j["nodes"][0]["size"] == 1073741824);
+	CHECK(j["nodes"][1]["type"] == "private");
+	CHECK(j["nodes"][1]["ops"] == nlohmann::json::array({"migration", "mempolicy"}));
+	CHECK(j["memdevs"][0]["memdev"] == "mem0");
+	CHECK(j["memdevs"][0]["ram_size"] == 268435456);
+	CHECK(j["regions"][0]["region"] == "region0");
+}
+
+TEST_CASE("privnodectl list -M: a plain array, like cxl list -M")
+{
+	FakeSysfs fake;
+	fake.nodes(false);
+	fake.cxl(false);
+	auto r = privnodectl(fake, "list -M");
+	REQUIRE(r.rc == 0);
+	auto j = nlohmann::json::parse(r.out);
+	REQUIRE(j.is_array());
+	CHECK(j[0]["memdev"] == "mem0");
+	auto h = privnodectl(fake, "list -M -u");
+	REQUIRE(h.rc == 0);
+	CHECK(nlohmann::json::parse(h.out)[0]["ram_size"] == "256.00 MiB");
+	auto f = privnodectl(fake, "list -N -n 0");
+	REQUIRE(f.rc == 0);
+	CHECK(nlohmann::json::parse(f.out).size() == 1);
+}
+
+TEST_CASE("privnodectl show: one node, or a clear error")
+{
+	FakeSysfs fake;
+	fake.nodes(true);
+	auto r = privnodectl(fake, "show 1");
+	REQUIRE(r.rc == 0);
+	CHECK(nlohmann::json::parse(r.out)["owner"] == "dax0.0");
+	auto bad = privnodectl(fake, "show 7");
+	CHECK(bad.rc == 1);
+	CHECK(bad.out.empty());
+	CHECK(bad.err == "privnodectl: show: /sys/devices/system/node/node7: no such node: "
+			 "No such device\n");
+}
+
+TEST_CASE("privnodectl create-region / destroy-region")
+{
+	FakeSysfs fake;
+	fake.nodes(false);
+	fake.cxl(false);
+	auto r = privnodectl(fake, "create-region -m mem0 -t sysram -s 256M -v");
+	REQUIRE(r.rc == 0);
+	auto j = nlohmann::json::parse(r.out);
+	CHECK(j["region"] == "region0");
+	CHECK(j["type"] == "sysram");
+	CHECK(j["dax"] == "dax0.0");
+	CHECK_THAT(r.err, ContainsSubstring("write 1 > /sys/bus/cxl/devices/region0/commit"));
+	fake.region_enabled();
+	auto d = privnodectl(fake, "destroy-region region0");
+	CHECK(d.rc == 0);
+	CHECK(d.err == "privnodectl: destroyed region0\n");
+}
+
+TEST_CASE("privnodectl create-region: bad input is refused with the reason")
+{
+	FakeSysfs fake;
+	fake.nodes(false);
+	fake.cxl(false);
+	auto unknown = privnodectl(fake, "create-region -m mem9 -t sysram");
+	CHECK(unknown.rc == 1);
+	CHECK(unknown.err == "privnodectl: create-region: /sys/bus/cxl/devices/mem9: no such CXL "
+			     "memdev: No such device\n");
+	auto type = privnodectl(fake, "create-region -m mem0 -t zram");
+	CHECK(type.rc == 1);
+	CHECK_THAT(type.err, ContainsSubstring("--type 'zram': must be private or sysram"));
+	auto size = privnodectl(fake, "create-region -m mem0 -t sysram -s 12Q");
+	CHECK(size.rc == 1);
+	CHECK_THAT(size.err, ContainsSubstring("--size '12Q': not a size"));
+	auto unaligned = privnodectl(fake, "create-region -m mem0 -t sysram -s 100M");
+	CHECK(unaligned.rc == 1);
+	CHECK_THAT(unaligned.err, ContainsSubstring("not a non-zero multiple of 256 MiB"));
+	CHECK_THAT(unaligned.err, ContainsSubstring("Invalid argument"));
+	auto priv = privnodectl(fake, "create-region -m mem0");
+	CHECK(priv.rc == 1);
+	CHECK_THAT(priv.err, ContainsSubstring("no private CXL regions"));
+	auto missing = privnodectl(fake, "create-region -t sysram");
+	CHECK(missing.rc != 0);
+	CHECK_THAT(missing.err, ContainsSubstring("--memdev is required"));
+	// Nothing was created by any of these.
+	CHECK(fake.get("/sys/bus/cxl/devices/decoder2.0/dpa_size") == "0x0");
+	CHECK(fake.get("/sys/bus/cxl/devices/decoder0.0/create_ram_region") == "region0");
+}

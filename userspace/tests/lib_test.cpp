@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// libprivnode against fake sysfs trees: the node model, CXL enumeration,
+// the region state machine and its rollback.
+#include "fake_sysfs.hpp"
+
+#include "privnode/cxl.hpp"
+#include "privnode/node.hpp"
+
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
+
+#include <cerrno>
+
+using namespace privnode;
+using Catch::Matchers::ContainsSubstring;
+
+namespace {
+const std::string C = "/sys/bus/cxl/devices";
+const std::string R = C + "/decoder0.0/region0";
+} // namespace
+
+TEST_CASE("nodes: ordinary, private and the private opt-ins")
+{
+	FakeSysfs fake;
+	fake.nodes(true);
+	Sysfs sys(fake.root());
+	REQUIRE(kernel_has_private_nodes(sys));
+	auto nodes = list_nodes(sys);
+	REQUIRE(nodes);
+	REQUIRE(nodes->size() == 2);
+	CHECK((*nodes)[0].kind == NodeKind::memory);
+	CHECK((*nodes)[0].cpus == std::vector<int>{0, 1});
+	CHECK((*nodes)[0].total == 1024ull << 20);
+	CHECK((*nodes)[0].free == 512ull << 20);
+	CHECK((*nodes)[1].kind == NodeKind::private_);
+	CHECK((*nodes)[1].cpus.empty());
+	CHECK((*nodes)[1].private_ops == std::vector<std::string>{"migration", "mempolicy"});
+	CHECK((*nodes)[1].owner == "dax0.0");
+}
+
+TEST_CASE("nodes: a stock kernel has no has_private_memory")
+{
+	FakeSysfs fake;
+	fake.nodes(false);
+	Sysfs sys(fake.root());
+	CHECK_FALSE(kernel_has_private_nodes(sys));
+	auto nodes = list_nodes(sys);
+	REQUIRE(nodes);
+	CHECK(nodes->size() == 1);
+	auto missing = read_node(sys, 3);
+	REQUIRE_FALSE(missing);
+	CHECK(missing.error().err == ENODEV);
+	CHECK(missing.error().path == "/sys/devices/system/node/node3");
+}
+
+TEST_CASE("nodes: a malformed node list names the file")
+{
+	FakeSysfs fake;
+	fake.nodes(false);
+	fake.file("/sys/devices/system/node/has_memory", "0-x");
+	auto n = read_node(Sysfs(fake.root()), 0);
+	REQUIRE_FALSE(n);
+	CHECK(n.error().err == EINVAL);
+	CHECK(n.error().path == "/sys/devices/system/node/has_memory");
+	CHECK_THAT(to_string(n.error()), ContainsSubstring("'0-x'"));
+}
+
+TEST_CASE("cxl: memdevs, root decoders and regions")
+{
+	FakeSysfs fake;
+	fake.cxl(false);
+	Sysfs sys(fake.root());
+	auto memdevs = list_memdevs(sys);
+	REQUIRE(memdevs);
+	REQUIRE(memdevs->size() == 1);
+	CHECK((*memdevs)[0].name == "mem0");
+	CHECK((*memdevs)[0].ram_size == 256ull << 20);
+	CHECK((*memdevs)[0].endpoint == "endpoint2");
+	CHECK((*memdevs)[0].decoders == std::vector<std::string>{"decoder2.0", "decoder2.1"});
+	auto roots = list_root_decoders(sys);
+	REQUIRE(roots.size() == 1);
+	CHECK(roots[0].cap_ram);
+	CHECK_FALSE(roots[0].can_private);
+	CHECK(roots[0].granularity == 256);
+}
+
+TEST_CASE("create-region sysram: every step written, memory onlined")
+{
+	FakeSysfs fake;
+	fake.cxl(false);
+	Sysfs sys(fake.root());
+	auto r = create_region(sys, {.memdev = "mem0"});
+	REQUIRE(r);
+	CHECK(fake.get(C + "/decoder0.0/create_ram_region") == "region0");
+	CHECK(fake.get(R + "/interleave_ways") == "1");
+	CHECK(fake.get(R + "/interleave_granularity") == "256");
+	CHECK(fake.get(C + "/decoder2.0/mode") == "ram");
+	CHECK(fake.get(C + "/decoder2.0/dpa_size") == "268435456");
+	CHECK(fake.get(R + "/size") == "268435456");
+	CHECK(fake.get(R + "/target0") == "decoder2.0");
+	CHECK(fake.get(R + "/commit") == "1");
+	CHECK(fake.get("/sys/bus/cxl/drivers/cxl_region/bind") == "region0");
+	CHECK(fake.get("/sys/devices/system/memory/memory128/state") == "online_movable");
+	CHECK(fake.get("/sys/devices/system/memory/memory129/state") == "online_movable");
+	CHECK(fake.get(C + "/decoder0.0/delete_region") == ""); // no rollback
+	CHECK(r->name == "region0");
+	CHECK(r->dax == "dax0.0");
+	CHECK(r->node == 2);
+}
+
+TEST_CASE("create-region: a failing step rolls back everything before it")
+{
+	FakeSysfs fake;
+	fake.cxl(false);
+	fake.break_file(R + "/commit");
+	Sysfs sys(fake.root());
+	auto r = create_region(sys, {.memdev = "mem0"});
+	REQUIRE_FALSE(r);
+	CHECK(r.error().err == EISDIR);
+	CHECK(r.error().path == C + "/region0/commit");
+	CHECK_THAT(to_string(r.error()), ContainsSubstring("writing '1'"));
+	// Undone, newest first: target detached, DPA freed, region deleted.
+	CHECK(fake.get(R + "/target0") == "");
+	CHECK(fake.get(C + "/decoder2.0/dpa_size") == "0");
+	CHECK(fake.get(C + "/decoder0.0/delete_region") == "region0");
+	CHECK(fake.get("/sys/bus/cxl/drivers/cxl_region/bind") == "");
+}
+
+TEST_CASE("create-region: onlining failure unbinds and decommits")
+{
+	FakeSysfs fake;
+	fake.cxl(false);
+	fake.break_file("/sys/devices/system/memory/memory129/state");
+	Sysfs sys(fake.root());
+	auto r = create_region(sys, {.memdev = "mem0"});
+	REQUIRE_FALSE(r);
+	CHECK(fake.get("/sys/devices/system/memory/memory128/state") == "offline");
+	CHECK(fake.get("/sys/bus/cxl/drivers/cxl_region/unbind") == "region0");
+	CHECK(fake.get(R + "/commit") == "0");
+	CHECK(fake.get(C + "/decoder0.0/delete_region") == "region0");
+}
+
+TEST_CASE("create-region: bad requests change nothing")
+{
+	FakeSysfs fake;
+	fake.cxl(false);
+	Sysfs sys(fake.root());
+	auto expect_untouched = [&] {
+		CHECK(fake.get(C + "/decoder0.0/create_ram_region") == "region0");
+		CHECK(fake.get(C + "/decoder2.0/dpa_size") == "0x0");
+		CHECK(fake.get(R + "/commit") == "");
+	};
+	SECTION("unknown memdev")
+	{
+		auto r = create_region(sys, {.memdev = "mem7"});
+		REQUIRE_FALSE(r);
+		CHECK(r.error().err == ENODEV);
+		CHECK(r.error().path == C + "/mem7");
+	}
+	SECTION("unaligned size")
+	{
+		auto r = create_region(sys, {.memdev = "mem0", .size = 100ull << 20});
+		REQUIRE_FALSE(r);
+		CHECK(r.error().err == EINVAL);
+		CHECK_THAT(r.error().what, ContainsSubstring("multiple of 256 MiB"));
+	}
+	SECTION("larger than the device")
+	{
+		auto r = create_region(sys, {.memdev = "mem0", .size = 512ull << 20});
+		REQUIRE_FALSE(r);
+		CHECK(r.error().err == ENOSPC);
+	}
+	SECTION("no free endpoint decoder")
+	{
+		fake.file(C + "/decoder2.0/dpa_size", "0x8000000");
+		fake.file(C + "/decoder2.0/mode", "pmem");
+		fake.file(C + "/decoder2.1/dpa_size", "0x8000000");
+		fake.file(C + "/decoder2.1/mode", "pmem");
+		auto r = create_region(sys, {.memdev = "mem0", .size = 256ull << 20});
+		REQUIRE_FALSE(r);
+		CHECK(r.error().err == EBUSY);
+		CHECK(fake.get(C + "/decoder0.0/create_ram_region") == "region0");
+		return;
+	}
+	SECTION("unknown root decoder")
+	{
+		auto r = create_region(sys, {.memdev = "mem0", .decoder = "decoder0.9"});
+		REQUIRE_FALSE(r);
+		CHECK(r.error().err == ENODEV);
+	}
+	SECTION("private type on a kernel without private regions")
+	{
+		auto r = create_region(sys, {.memdev = "mem0", .type = RegionType::private_});
+		REQUIRE_FALSE(r);
+		CHECK(r.error().err == EOPNOTSUPP);
+		CHECK_THAT(r.error().what, ContainsSubstring("no private CXL regions"));
+	}
+	SECTION("decoder that cannot host ram")
+	{
+		fake.file(C + "/decoder0.0/cap_ram", "0");
+		auto r = create_region(sys, {.memdev = "mem0", .decoder = "decoder0.0"});
+		REQUIRE_FALSE(r);
+		CHECK(r.error().err == EINVAL);
+		CHECK(r.error().path == C + "/decoder0.0/cap_ram");
+	}
+	expect_untouched();
+}
+
+TEST_CASE("create-region private: private_type set, memory left to the kernel")
+{
+	FakeSysfs fake;
+	fake.cxl(true);
+	Sysfs sys(fake.root());
+	auto r = create_region(sys, {.memdev = "mem0", .type = RegionType::private_});
+	REQUIRE(r);
+	CHECK(fake.get(C + "/decoder0.0/create_private_region") == "region0");
+	CHECK(fake.get(R + "/private_type") == "basic");
+	CHECK(fake.get(R + "/commit") == "1");
+	CHECK(fake.get("/sys/devices/system/memory/memory128/state") == "offline");
+}
+
+TEST_CASE("destroy-region: memory in use keeps everything as it was")
+{
+	FakeSysfs fake;
+	fake.cxl(false);
+	Sysfs sys(fake.root());
+	REQUIRE(create_region(sys, {.memdev = "mem0"}));
+	fake.region_enabled();
+	fake.break_file("/sys/devices/system/memory/memory129/state");
+	auto st = destroy_region(sys, "region0");
+	REQUIRE_FALSE(st);
+	CHECK(st.error().err == EISDIR);
+	CHECK_THAT(st.error().what, ContainsSubstring("nothing was changed"));
+	CHECK(fake.get("/sys/devices/system/memory/memory128/state") == "online_movable");
+	CHECK(fake.get(R + "/commit") == "1");
+	CHECK(fake.get("/sys/bus/cxl/drivers/cxl_region/unbind") == "");
+}
+
+TEST_CASE("destroy-region: the reverse of create")
+{
+	FakeSysfs fake;
+	fake.cxl(false);
+	Sysfs sys(fake.root());
+	REQUIRE(create_region(sys, {.memdev = "mem0"}));
+	fake.region_enabled();
+	REQUIRE(destroy_region(sys, "region0"));
+	CHECK(fake.get("/sys/devices/system/memory/memory128/state") == "offline");
+	CHECK(fake.get("/sys/bus/cxl/drivers/cxl_region/unbind") == "region0");
+	CHECK(fake.get(R + "/commit") == "0");
+	CHECK(fake.get(R + "/target0") == "");
+	CHECK(fake.get(C + "/decoder2.0/dpa_size") == "0");
+	CHECK(fake.get(C + "/decoder0.0/delete_region") == "region0");
+	auto missing = destroy_region(sys, "region5");
+	REQUIRE_FALSE(missing);
+	CHECK(missing.error().err == ENODEV);
+}
+
+TEST_CASE("online: a dax device not bound to kmem is refused")
+{
+	FakeSysfs fake;
+	fake.cxl(false);
+	fake.dir("/sys/bus/dax/drivers/device_dax");
+	fake.link("/sys/bus/dax/devices/dax0.0/driver", "../../drivers/device_dax");
+	auto st = online_dax_memory(Sysfs(fake.root()), "dax0.0");
+	REQUIRE_FALSE(st);
+	CHECK(st.error().err == EINVAL);
+	CHECK_THAT(st.error().what, ContainsSubstring("device_dax"));
+}
