@@ -9,6 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 ubuild=$1 out=$2
 root=$(mktemp -d "$PRIVNODE_CACHE/initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
+chmod 755 "$root" # mktemp makes it 0700: the guest's / must be traversable
 mkdir -p "$root"/{bin,sbin,lib,lib64,usr/bin,usr/lib,etc,proc,sys,dev,tmp,run,privnode/bin}
 
 [ -x /bin/busybox ] && file -L /bin/busybox | grep -q static ||

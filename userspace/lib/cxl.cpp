@@ -4,6 +4,7 @@
 #include "privnode/parse.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <functional>
 #include <utility>
@@ -175,6 +176,9 @@ Result<Region> read_region(const Sysfs &sys, const std::string &name)
 			r.targets.push_back(*t);
 	for (const auto &dr : sys.list(dev(name), "dax_region"))
 		for (const auto &d : sys.list(dev(name, dr), "dax")) {
+			// Beside the devices (daxX.Y) sits the dax_region attribute group.
+			if (d.size() < 4 || !std::isdigit(static_cast<unsigned char>(d[3])))
+				continue;
 			r.dax = d;
 			auto tn = sys.read(std::string(kDaxDevices) + "/" + d + "/target_node");
 			if (tn)
@@ -275,6 +279,9 @@ Result<Region> create_region(const Sysfs &sys, const CreateRegion &req, StepLog 
 	auto avail = free_ram(sys, *memdev);
 	if (!avail)
 		return fail(EINVAL, dev(req.memdev), "endpoint decoders claim more than ram/size");
+	if (!req.size && *avail < kRegionAlign)
+		return fail(ENOSPC, dev(req.memdev, "ram/size"),
+			    "no free volatile capacity left (" + std::to_string(*avail) + " bytes free)");
 	const std::uint64_t size = req.size.value_or(*avail / kRegionAlign * kRegionAlign);
 	if (size == 0 || size % kRegionAlign)
 		return fail(EINVAL, "", "size " + std::to_string(size) +

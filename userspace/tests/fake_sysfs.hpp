@@ -124,6 +124,7 @@ public:
 		if (private_regions)
 			file(r + "/private_type", "");
 		dir(r + "/dax_region0/dax0.0");
+		file(r + "/dax_region0/dax_region/id", "0");
 		const std::string dax = "/sys/bus/dax/devices/dax0.0";
 		file(dax + "/resource", "0x400000000");
 		file(dax + "/size", "268435456");

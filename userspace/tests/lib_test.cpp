@@ -182,6 +182,15 @@ TEST_CASE("create-region: bad requests change nothing")
 		CHECK(fake.get(C + "/decoder0.0/create_ram_region") == "region0");
 		return;
 	}
+	SECTION("all capacity already in use")
+	{
+		fake.file(C + "/decoder2.1/dpa_size", "0x10000000");
+		fake.file(C + "/decoder2.1/mode", "ram");
+		auto r = create_region(sys, {.memdev = "mem0"});
+		REQUIRE_FALSE(r);
+		CHECK(r.error().err == ENOSPC);
+		CHECK_THAT(r.error().what, ContainsSubstring("no free volatile capacity left"));
+	}
 	SECTION("unknown root decoder")
 	{
 		auto r = create_region(sys, {.memdev = "mem0", .decoder = "decoder0.9"});
