@@ -1,34 +1,51 @@
 #!/bin/sh
-# The privnode demo: a CXL type-3 device becomes a NUMA node, and a program
-# runs with its memory there.
+# The privnode demo: a CXL type-3 memory device becomes a NUMA node with
+# privnodectl, a program puts data there, and the node goes away again
+# without losing it.
 . /privnode/lib/cxl.sh
 
 say() { printf '\n\033[1m### %s\033[0m\n' "$*"; }
-run() { echo "# $*"; "$@"; }
+run() { echo "# $*" >&2; "$@"; }
 
+set -e
 mem=$(cxl_first_memdev) || { echo "demo: no CXL memdev found" >&2; exit 1; }
-root=$(cxl_root_ram_decoder) || { echo "demo: no ram-capable root decoder" >&2; exit 1; }
-size=$(cxl_ram_size "$mem")
 
-say "The CXL device, as Debian's ndctl 76.1 sees it"
-run cxl list -M -u
+say "The CXL memory device (privnodectl list -M, JSON like cxl list)"
+run privnodectl list -M -u
 
 say "Before: NUMA nodes"
 run numactl -H
 
-say "Create a ram region from $mem through sysfs (ndctl 76.1 cannot) and online it"
-ep=$(cxl_free_endpoint_decoder "$mem")
-region=$(cxl_create_ram_region "$root" "$ep" "$size") ||
-	{ echo "demo: region creation failed (see above)" >&2; exit 1; }
-dax=$(cxl_region_dax "$region")
-echo "region $region, dax device $dax"
-run daxctl online-memory "$dax"
+type=private
+if ! privnodectl create-region -m "$mem" -t private >/tmp/region.json 2>/tmp/region.err; then
+	say "This kernel has no private regions yet:"
+	cat /tmp/region.err
+	type=sysram
+	say "Create an ordinary (sysram) region instead"
+	run privnodectl -v create-region -m "$mem" -t sysram >/tmp/region.json ||
+		{ echo "demo: region creation failed (see above)" >&2; exit 1; }
+fi
+cat /tmp/region.json
+region=$(jq -r .region /tmp/region.json)
+nid=$(jq -r .node /tmp/region.json)
 
-say "After: the device is a CPU-less NUMA node"
+say "After: the device is node $nid ($type, no CPUs)"
 run numactl -H
-nid=$(nodes_in has_memory | tr ' ' '\n' | tail -n1)
+run privnodectl list -N -n "$nid" -u
 
-say "Use it: 4 MiB of tmpfs written with --membind=$nid (CXL is slow under TCG)"
+say "Use it: 4 MiB written to tmpfs with --membind=$nid (CXL is slow under TCG)"
 run numactl --membind="$nid" sh -c 'head -c 4194304 /dev/urandom >/tmp/demo'
+echo 1 >/proc/sys/vm/stat_refresh
 grep -E 'MemUsed|Shmem:' "$NODE/node$nid/meminfo"
+sum=$(md5sum </tmp/demo)
+
+say "Take the region down: its pages move to node 0 first"
+run privnodectl destroy-region "$region"
+if [ "$(md5sum </tmp/demo)" = "$sum" ]; then
+	echo "data intact after destroy-region (md5 ${sum%% *})"
+else
+	echo "demo: data changed across destroy-region!" >&2
+	exit 1
+fi
+run numactl -H
 rm -f /tmp/demo
