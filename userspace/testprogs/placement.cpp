@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "placement.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <new>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace pn {
+
+void NodeMask::set(int node)
+{
+	bits[node / (8 * sizeof(unsigned long))] |= 1ul << (node % (8 * sizeof(unsigned long)));
+}
+
+long sys_mbind(void *addr, size_t len, int mode, const NodeMask &mask, unsigned flags)
+{
+	return syscall(SYS_mbind, addr, len, mode, mask.bits, NodeMask::maxnode(), flags);
+}
+
+long sys_set_mempolicy(int mode, const NodeMask *mask)
+{
+	return syscall(SYS_set_mempolicy, mode, mask ? mask->bits : nullptr,
+		       mask ? NodeMask::maxnode() : 0);
+}
+
+long sys_get_mempolicy(int *mode, NodeMask *mask, void *addr, unsigned long flags)
+{
+	return syscall(SYS_get_mempolicy, mode, mask ? mask->bits : nullptr,
+		       mask ? NodeMask::maxnode() : 0, addr, flags);
+}
+
+long sys_move_pages(size_t count, void **pages, const int *nodes, int *status, int flags)
+{
+	return syscall(SYS_move_pages, 0, count, pages, nodes, status, flags);
+}
+
+long sys_migrate_pages(int pid, const NodeMask &from, const NodeMask &to)
+{
+	return syscall(SYS_migrate_pages, pid, NodeMask::maxnode(), from.bits, to.bits);
+}
+
+size_t Mapping::page_size()
+{
+	static const size_t ps = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+	return ps;
+}
+
+Mapping::Mapping(size_t pages) : pages_(pages)
+{
+	void *p = mmap(nullptr, bytes(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		throw std::bad_alloc();
+	base_ = static_cast<char *>(p);
+}
+
+Mapping::~Mapping()
+{
+	munmap(base_, bytes());
+}
+
+std::vector<void *> Mapping::page_addrs() const
+{
+	std::vector<void *> v(pages_);
+	for (size_t i = 0; i < pages_; i++)
+		v[i] = page(i);
+	return v;
+}
+
+namespace {
+
+std::uint64_t splitmix(std::uint64_t &x)
+{
+	std::uint64_t z = (x += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+void pattern(char *dst, size_t len, std::uint64_t seed, size_t index)
+{
+	std::uint64_t x = seed ^ (index * 0x100000001b3ull);
+	for (size_t off = 0; off < len; off += sizeof(std::uint64_t)) {
+		std::uint64_t v = splitmix(x);
+		std::memcpy(dst + off, &v, sizeof(v));
+	}
+}
+
+} // namespace
+
+void fill(const Mapping &m, std::uint64_t seed)
+{
+	for (size_t i = 0; i < m.pages(); i++)
+		pattern(m.page(i), Mapping::page_size(), seed, i);
+}
+
+std::vector<size_t> verify(const Mapping &m, std::uint64_t seed)
+{
+	std::vector<size_t> bad;
+	std::vector<char> want(Mapping::page_size());
+	for (size_t i = 0; i < m.pages(); i++) {
+		pattern(want.data(), want.size(), seed, i);
+		if (std::memcmp(want.data(), m.page(i), want.size()) != 0)
+			bad.push_back(i);
+	}
+	return bad;
+}
+
+std::vector<int> where(const Mapping &m)
+{
+	auto addrs = m.page_addrs();
+	std::vector<int> status(m.pages(), -EFAULT);
+	if (sys_move_pages(m.pages(), addrs.data(), nullptr, status.data(), 0) < 0)
+		std::fill(status.begin(), status.end(), -errno);
+	return status;
+}
+
+size_t count_not_on(const std::vector<int> &status, int node, const char *what)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < status.size(); i++)
+		if (status[i] != node && n++ < 3)
+			std::fprintf(stderr, "%s: page %zu is on %s%d, not on node %d\n", what, i,
+				     status[i] < 0 ? "error " : "node ", status[i], node);
+	return n;
+}
+
+std::vector<int> node_state(const std::string &file)
+{
+	std::vector<int> out;
+	std::ifstream in("/sys/devices/system/node/" + file);
+	std::string list;
+	if (!std::getline(in, list))
+		return out;
+	size_t pos = 0;
+	while (pos < list.size()) {
+		size_t end = list.find(',', pos);
+		std::string part = list.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+		size_t dash = part.find('-');
+		int lo = std::stoi(part.substr(0, dash));
+		int hi = dash == std::string::npos ? lo : std::stoi(part.substr(dash + 1));
+		for (int n = lo; n <= hi; n++)
+			out.push_back(n);
+		if (end == std::string::npos)
+			break;
+		pos = end + 1;
+	}
+	return out;
+}
+
+int fail_errno(const std::string &what)
+{
+	std::fprintf(stderr, "privnode-placement: %s: %s\n", what.c_str(), std::strerror(errno));
+	return 1;
+}
+
+} // namespace pn

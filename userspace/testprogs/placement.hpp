@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Helpers for the placement test programs: raw NUMA syscalls (libnuma's
+// view is limited to Mems_allowed, which never shows a private node),
+// page-by-page node queries and checksummed page contents.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pn {
+
+// A node mask as the syscalls take it: 1024 bits.
+struct NodeMask {
+	static constexpr unsigned long kBits = 1024;
+	unsigned long bits[kBits / (8 * sizeof(unsigned long))] = {};
+	void set(int node);
+	// maxnode argument: the kernel reads maxnode - 1 bits.
+	static constexpr unsigned long maxnode() { return kBits + 1; }
+};
+
+long sys_mbind(void *addr, size_t len, int mode, const NodeMask &mask, unsigned flags);
+long sys_set_mempolicy(int mode, const NodeMask *mask);
+long sys_get_mempolicy(int *mode, NodeMask *mask, void *addr, unsigned long flags);
+long sys_move_pages(size_t count, void **pages, const int *nodes, int *status, int flags);
+long sys_migrate_pages(int pid, const NodeMask &from, const NodeMask &to);
+
+// An anonymous private mapping of @pages pages, unmapped on destruction.
+class Mapping {
+public:
+	explicit Mapping(size_t pages);
+	~Mapping();
+	Mapping(const Mapping &) = delete;
+	Mapping &operator=(const Mapping &) = delete;
+	char *page(size_t i) const { return base_ + i * page_size(); }
+	size_t pages() const { return pages_; }
+	size_t bytes() const { return pages_ * page_size(); }
+	static size_t page_size();
+	std::vector<void *> page_addrs() const;
+
+private:
+	char *base_;
+	size_t pages_;
+};
+
+// Fill every page with a pattern derived from @seed and the page index
+// (this also first-touches them); verify returns the pages that differ.
+void fill(const Mapping &m, std::uint64_t seed);
+std::vector<size_t> verify(const Mapping &m, std::uint64_t seed);
+
+// The node of every page (move_pages with nodes == NULL), or -errno.
+std::vector<int> where(const Mapping &m);
+// Pages whose node is not @node; prints at most a few of them to stderr.
+size_t count_not_on(const std::vector<int> &status, int node, const char *what);
+
+// Node lists from /sys/devices/system/node/FILE ("has_memory", ...).
+std::vector<int> node_state(const std::string &file);
+
+// Print "privnode-placement: what: strerror(errno)" and return 1.
+int fail_errno(const std::string &what);
+
+} // namespace pn

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// privnode-placement: put memory on a NUMA node with one of the kernel's
+// placement interfaces and verify, page by page, where it landed and that
+// its contents survived. Works on any node; meant for private nodes.
+//
+//   privnode-placement mbind|set-mempolicy|move-pages|migrate-pages NODE
+//                      [--pages N] [--expect-errno NAME]
+//
+// Exit status 0 when everything was verified (or, with --expect-errno, when
+// the placement call failed with exactly that errno and nothing moved), 1
+// otherwise, 2 on bad usage.
+#include "placement.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <linux/mempolicy.h>
+#include <map>
+#include <string>
+#include <unistd.h>
+
+using namespace pn;
+
+namespace {
+
+const std::map<std::string, int> kErrnos = {
+	{"EINVAL", EINVAL}, {"ENODEV", ENODEV}, {"EPERM", EPERM},   {"EACCES", EACCES},
+	{"ENOMEM", ENOMEM}, {"EBUSY", EBUSY},   {"ENOENT", ENOENT}, {"EXDEV", EXDEV},
+};
+
+constexpr std::uint64_t kSeed = 0x70726976ull; // arbitrary, fixed: reruns compare alike
+
+struct Args {
+	std::string op;
+	int node = -1;
+	size_t pages = 256;
+	int expect_errno = 0;
+};
+
+int usage()
+{
+	std::fprintf(stderr, "usage: privnode-placement mbind|set-mempolicy|move-pages|migrate-pages NODE "
+			     "[--pages N] [--expect-errno NAME]\n");
+	return 2;
+}
+
+// The placement call failed: fine if that failure was expected.
+int refused(const Args &a, const char *call)
+{
+	int err = errno;
+	if (a.expect_errno && err == a.expect_errno) {
+		std::printf("%s: %s onto node %d refused with %s, as expected\n", a.op.c_str(), call,
+			    a.node, std::strerror(err));
+		return 0;
+	}
+	std::fprintf(stderr, "privnode-placement: %s: %s onto node %d: %s\n", a.op.c_str(), call, a.node,
+		     std::strerror(err));
+	return 1;
+}
+
+// After a successful placement: the pages must be on the node, intact.
+int check(const Args &a, const Mapping &m, int node, const char *phase)
+{
+	if (a.expect_errno) {
+		std::fprintf(stderr, "privnode-placement: %s: expected %s but the call succeeded\n",
+			     a.op.c_str(), std::strerror(a.expect_errno));
+		return 1;
+	}
+	size_t off = count_not_on(where(m), node, phase);
+	auto bad = verify(m, kSeed);
+	if (off || !bad.empty()) {
+		std::fprintf(stderr, "privnode-placement: %s: %s: %zu of %zu pages not on node %d, %zu corrupt\n",
+			     a.op.c_str(), phase, off, m.pages(), node, bad.size());
+		return 1;
+	}
+	std::printf("%s: %s: %zu pages on node %d, contents intact\n", a.op.c_str(), phase, m.pages(), node);
+	return 0;
+}
+
+// The node the first page of @m is on now.
+int home_of(const Mapping &m)
+{
+	return where(m)[0];
+}
+
+int do_mbind(const Args &a)
+{
+	Mapping m(a.pages);
+	NodeMask mask;
+	mask.set(a.node);
+	if (sys_mbind(m.page(0), m.bytes(), MPOL_BIND, mask, 0) < 0)
+		return refused(a, "mbind(MPOL_BIND)");
+	fill(m, kSeed);
+	int mode = -1, node = -1;
+	if (sys_get_mempolicy(&node, nullptr, m.page(m.pages() - 1), MPOL_F_NODE | MPOL_F_ADDR) < 0)
+		return fail_errno("get_mempolicy(MPOL_F_NODE|MPOL_F_ADDR)");
+	if (node != a.node) {
+		std::fprintf(stderr, "privnode-placement: get_mempolicy says the last page is on node %d\n",
+			     node);
+		return 1;
+	}
+	NodeMask got;
+	if (sys_get_mempolicy(&mode, &got, m.page(0), MPOL_F_ADDR) < 0)
+		return fail_errno("get_mempolicy(MPOL_F_ADDR)");
+	if (mode != MPOL_BIND) {
+		std::fprintf(stderr, "privnode-placement: the VMA policy reads back as mode %d\n", mode);
+		return 1;
+	}
+	return check(a, m, a.node, "first touch after mbind");
+}
+
+int do_set_mempolicy(const Args &a)
+{
+	NodeMask mask;
+	mask.set(a.node);
+	if (sys_set_mempolicy(MPOL_BIND, &mask) < 0)
+		return refused(a, "set_mempolicy(MPOL_BIND)");
+	Mapping m(a.pages);
+	fill(m, kSeed);
+	if (sys_set_mempolicy(MPOL_DEFAULT, nullptr) < 0)
+		return fail_errno("set_mempolicy(MPOL_DEFAULT)");
+	return check(a, m, a.node, "first touch under set_mempolicy");
+}
+
+int do_move_pages(const Args &a)
+{
+	Mapping m(a.pages);
+	fill(m, kSeed);
+	const int home = home_of(m);
+	auto addrs = m.page_addrs();
+	std::vector<int> nodes(m.pages(), a.node), status(m.pages(), -1);
+	if (sys_move_pages(m.pages(), addrs.data(), nodes.data(), status.data(), MPOL_MF_MOVE) < 0)
+		return refused(a, "move_pages");
+	// move_pages succeeds as a call even when single pages cannot move.
+	if (a.expect_errno) {
+		size_t ok = 0;
+		for (int s : status)
+			ok += s == a.node;
+		if (ok == 0 && status[0] == -a.expect_errno) {
+			std::printf("%s: every page refused with %s, as expected\n", a.op.c_str(),
+				    std::strerror(a.expect_errno));
+			return check(Args{a.op, a.node, a.pages, 0}, m, home, "pages left at home");
+		}
+		std::fprintf(stderr, "privnode-placement: move-pages: %zu pages moved, status[0]=%d\n", ok,
+			     status[0]);
+		return 1;
+	}
+	if (int rc = check(a, m, a.node, "moved there"); rc)
+		return rc;
+	std::fill(nodes.begin(), nodes.end(), home);
+	if (sys_move_pages(m.pages(), addrs.data(), nodes.data(), status.data(), MPOL_MF_MOVE) < 0)
+		return fail_errno("move_pages back");
+	return check(a, m, home, "moved back");
+}
+
+int do_migrate_pages(const Args &a)
+{
+	Mapping m(a.pages);
+	fill(m, kSeed);
+	const int home = home_of(m);
+	NodeMask from, to;
+	from.set(home);
+	to.set(a.node);
+	long left = sys_migrate_pages(0, from, to);
+	if (left < 0)
+		return refused(a, "migrate_pages");
+	if (left > 0)
+		std::fprintf(stderr, "privnode-placement: migrate_pages left %ld pages behind\n", left);
+	if (int rc = check(a, m, a.node, "migrated there"); rc)
+		return rc;
+	if (sys_migrate_pages(0, to, from) < 0)
+		return fail_errno("migrate_pages back");
+	return check(a, m, home, "migrated back");
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	if (argc < 3)
+		return usage();
+	Args a;
+	a.op = argv[1];
+	char *end;
+	a.node = static_cast<int>(std::strtol(argv[2], &end, 10));
+	if (*end || a.node < 0 || a.node >= static_cast<int>(NodeMask::kBits))
+		return usage();
+	for (int i = 3; i < argc; i++) {
+		std::string opt = argv[i];
+		if (opt == "--pages" && i + 1 < argc) {
+			a.pages = std::strtoul(argv[++i], &end, 10);
+			if (*end || a.pages == 0)
+				return usage();
+		} else if (opt == "--expect-errno" && i + 1 < argc) {
+			auto it = kErrnos.find(argv[++i]);
+			if (it == kErrnos.end())
+				return usage();
+			a.expect_errno = it->second;
+		} else {
+			return usage();
+		}
+	}
+	if (a.op == "mbind")
+		return do_mbind(a);
+	if (a.op == "set-mempolicy")
+		return do_set_mempolicy(a);
+	if (a.op == "move-pages")
+		return do_move_pages(a);
+	if (a.op == "migrate-pages")
+		return do_migrate_pages(a);
+	return usage();
+}
