@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 SRC=/etc/apt/sources.list.d/privnode.sources
 
 # Packages taken from bookworm-backports (newer than bookworm's).
-BPO_PKGS=(linux-source-6.12 catch2 meson python3-pycotap)
+BPO_PKGS=(libcatch2-dev meson python3-pycotap)
 
 PKGS=(
 	# kernel build
@@ -63,14 +63,15 @@ main() {
 	fi
 	[ "$(id -u)" = 0 ] || die "missing packages and not root: run $0 as root"
 	export DEBIAN_FRONTEND=noninteractive
+	local logf=$PRIVNODE_CACHE/logs/apt
+	log "installing packages (logs: $logf-*.log)"
 	if [ ! -f "$PRIVNODE_CACHE/.apt-updated" ]; then
-		apt-get update -q || die "apt-get update failed (see above)"
+		run_logged "apt-get update" "$logf-update.log" apt-get update -q
 		touch "$PRIVNODE_CACHE/.apt-updated"
 	fi
-	apt-get install -y -q --no-install-recommends "${PKGS[@]}" ||
-		die "apt-get install of build dependencies failed (see above)"
-	apt-get install -y -q --no-install-recommends -t bookworm-backports \
-		"${BPO_PKGS[@]}" ||
-		die "apt-get install from bookworm-backports failed (see above)"
+	run_logged "apt-get install of the build dependencies" "$logf-install.log" \
+		apt-get install -y -q --no-install-recommends "${PKGS[@]}"
+	run_logged "apt-get install from bookworm-backports" "$logf-backports.log" \
+		apt-get install -y -q --no-install-recommends -t bookworm-backports "${BPO_PKGS[@]}"
 }
 main "$@"

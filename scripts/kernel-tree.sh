@@ -76,13 +76,14 @@ apply_series() {
 	[ -d .git/rebase-apply ] && git am --abort
 	git checkout -q privnode
 	git reset -q --hard privnode-base
-	local p n=0
+	local p n=0 amlog=$PRIVNODE_CACHE/logs/kernel-series.log
+	mkdir -p "$PRIVNODE_CACHE/logs"
 	while read -r p; do
 		case "$p" in ''|'#'*) continue ;; esac
 		n=$((n + 1))
-		git am -q --whitespace=nowarn "$PRIVNODE_TOP/patches/$p" >/dev/null 2>&1 || {
+		git am -q --whitespace=nowarn "$PRIVNODE_TOP/patches/$p" >"$amlog" 2>&1 || {
 			git am --abort 2>/dev/null || true
-			die "patches/$p does not apply cleanly to $(git log -1 --format=%s privnode-base)"
+			die "patches/$p does not apply cleanly to $(git log -1 --format=%s privnode-base); log: $amlog"
 		}
 	done <"$PRIVNODE_TOP/patches/series"
 	echo "$want $(git rev-parse HEAD)" >"$STAMP"
