@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace privnodectl {
 
@@ -29,7 +30,13 @@ struct CreateOpts {
 	std::string memdev, decoder, size, type = "private";
 };
 
+struct CpusetOpts {
+	std::string cgroup; // below /sys/fs/cgroup
+	std::vector<int> add, remove;
+};
+
 int cmd_list(const Global &g, const ListOpts &o);
+int cmd_cpuset(const Global &g, const CpusetOpts &o);
 int cmd_show(const Global &g, int node);
 int cmd_create_region(const Global &g, const CreateOpts &o);
 int cmd_destroy_region(const Global &g, const std::string &region);

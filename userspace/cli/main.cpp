@@ -55,6 +55,12 @@ int main(int argc, char **argv)
 	auto *offline = app.add_subcommand("offline", "Offline the memory of a region or dax device");
 	offline->add_option("TARGET", target, "regionN or daxX.Y")->required();
 
+	CpusetOpts cs;
+	auto *cpuset = app.add_subcommand("cpuset", "Show or change the nodes a cgroup v2 cpuset may use");
+	cpuset->add_option("CGROUP", cs.cgroup, "cgroup below /sys/fs/cgroup, e.g. work/db")->required();
+	cpuset->add_option("-a,--add", cs.add, "Let the cgroup use these nodes")->check(CLI::NonNegativeNumber);
+	cpuset->add_option("-r,--remove", cs.remove, "Take these nodes away")->check(CLI::NonNegativeNumber);
+
 	CLI11_PARSE(app, argc, argv);
 
 	if (node_filter >= 0)
@@ -71,5 +77,7 @@ int main(int argc, char **argv)
 		return cmd_online(g, target, true);
 	if (*offline)
 		return cmd_online(g, target, false);
+	if (*cpuset)
+		return cmd_cpuset(g, cs);
 	return 1;
 }

@@ -275,3 +275,35 @@ TEST_CASE("online: a dax device not bound to kmem is refused")
 	CHECK(st.error().err == EINVAL);
 	CHECK_THAT(st.error().what, ContainsSubstring("device_dax"));
 }
+
+#include "privnode/cpuset.hpp"
+
+TEST_CASE("cpuset: read, grant a node, refuse bad cgroups")
+{
+	FakeSysfs fake;
+	const std::string cg = "/sys/fs/cgroup";
+	fake.file(cg + "/cgroup.procs", "1");
+	fake.file(cg + "/cpuset.mems.effective", "0,2");
+	fake.file(cg + "/db/cgroup.procs", "");
+	fake.file(cg + "/db/cpuset.mems", "");
+	fake.file(cg + "/db/cpuset.mems.effective", "0,2");
+	fake.file(cg + "/nocpuset/cgroup.procs", "");
+	Sysfs sys(fake.root());
+
+	auto root = read_cpuset(sys, "");
+	REQUIRE(root);
+	CHECK(root->effective == std::vector<int>{0, 2});
+	CHECK(root->mems.empty());
+	REQUIRE(set_cpuset_mems(sys, "db", {0, 1, 2}));
+	CHECK(fake.get(cg + "/db/cpuset.mems") == "0-2");
+
+	auto missing = read_cpuset(sys, "nosuch");
+	REQUIRE_FALSE(missing);
+	CHECK(missing.error().err == ENOENT);
+	CHECK(missing.error().path == cg + "/nosuch");
+	auto off = read_cpuset(sys, "nocpuset");
+	REQUIRE_FALSE(off);
+	CHECK_THAT(off.error().what, ContainsSubstring("+cpuset"));
+	CHECK_FALSE(read_cpuset(sys, "../etc"));
+	CHECK_FALSE(set_cpuset_mems(sys, "", {0}));
+}

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "privnode/cpuset.hpp"
+
+#include "privnode/parse.hpp"
+
+#include <cerrno>
+
+namespace privnode {
+
+namespace {
+
+std::string cg_path(const std::string &cgroup, const std::string &file)
+{
+	std::string p = kCgroupRoot;
+	if (!cgroup.empty())
+		p += "/" + cgroup;
+	return file.empty() ? p : p + "/" + file;
+}
+
+Result<std::vector<int>> read_list(const Sysfs &sys, const std::string &path)
+{
+	auto s = sys.read(path);
+	if (!s)
+		return std::unexpected(s.error());
+	auto l = parse_nodelist(*s);
+	if (!l)
+		return fail(EINVAL, path, "malformed node list '" + *s + "'");
+	return *l;
+}
+
+} // namespace
+
+Result<Cpuset> read_cpuset(const Sysfs &sys, const std::string &cgroup)
+{
+	if (cgroup.find("..") != std::string::npos)
+		return fail(EINVAL, cgroup, "cgroup path must not contain '..'");
+	if (!sys.exists(cg_path(cgroup, "cgroup.procs")))
+		return fail(ENOENT, cg_path(cgroup, ""), "no such cgroup");
+	if (!sys.exists(cg_path(cgroup, "cpuset.mems.effective")))
+		return fail(ENOENT, cg_path(cgroup, "cpuset.mems.effective"),
+			    "cpuset controller not enabled (add +cpuset to the parent's "
+			    "cgroup.subtree_control)");
+	Cpuset c;
+	c.cgroup = cgroup;
+	auto eff = read_list(sys, cg_path(cgroup, "cpuset.mems.effective"));
+	if (!eff)
+		return std::unexpected(eff.error());
+	c.effective = *eff;
+	if (sys.exists(cg_path(cgroup, "cpuset.mems"))) { // the root has none
+		auto mems = read_list(sys, cg_path(cgroup, "cpuset.mems"));
+		if (!mems)
+			return std::unexpected(mems.error());
+		c.mems = *mems;
+	}
+	return c;
+}
+
+Status set_cpuset_mems(const Sysfs &sys, const std::string &cgroup, const std::vector<int> &mems)
+{
+	if (cgroup.empty())
+		return fail(EINVAL, kCgroupRoot, "the root cgroup has no cpuset.mems");
+	auto cur = read_cpuset(sys, cgroup);
+	if (!cur)
+		return std::unexpected(cur.error());
+	return sys.write(cg_path(cgroup, "cpuset.mems"), format_nodelist(mems));
+}
+
+} // namespace privnode
