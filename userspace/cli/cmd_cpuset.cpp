@@ -11,17 +11,26 @@
 
 namespace privnodectl {
 
+namespace {
+
+nlohmann::ordered_json to_json(const privnode::Cpuset &c)
+{
+	nlohmann::ordered_json j;
+	j["cgroup"] = "/" + c.cgroup;
+	j["mems"] = privnode::format_nodelist(c.mems);
+	j["mems_effective"] = privnode::format_nodelist(c.effective);
+	return j;
+}
+
+} // namespace
+
 int cmd_cpuset(const Global &g, const CpusetOpts &o)
 {
 	auto c = privnode::read_cpuset(g.sys, o.cgroup);
 	if (!c)
 		return error("cpuset", to_string(c.error()));
 	if (o.add.empty() && o.remove.empty()) {
-		nlohmann::ordered_json j;
-		j["cgroup"] = "/" + c->cgroup;
-		j["mems"] = privnode::format_nodelist(c->mems);
-		j["mems_effective"] = privnode::format_nodelist(c->effective);
-		print_json(j);
+		print_json(to_json(*c));
 		return 0;
 	}
 	if (!require_root(g, "cpuset"))
@@ -41,11 +50,7 @@ int cmd_cpuset(const Global &g, const CpusetOpts &o)
 	auto after = privnode::read_cpuset(g.sys, o.cgroup);
 	if (!after)
 		return error("cpuset", to_string(after.error()));
-	nlohmann::ordered_json j;
-	j["cgroup"] = "/" + after->cgroup;
-	j["mems"] = privnode::format_nodelist(after->mems);
-	j["mems_effective"] = privnode::format_nodelist(after->effective);
-	print_json(j);
+	print_json(to_json(*after));
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "privnode/cpuset.hpp"
 
+#include "privnode/node.hpp"
 #include "privnode/parse.hpp"
 
 #include <cerrno>
@@ -17,17 +18,6 @@ std::string cg_path(const std::string &cgroup, const std::string &file)
 	return file.empty() ? p : p + "/" + file;
 }
 
-Result<std::vector<int>> read_list(const Sysfs &sys, const std::string &path)
-{
-	auto s = sys.read(path);
-	if (!s)
-		return std::unexpected(s.error());
-	auto l = parse_nodelist(*s);
-	if (!l)
-		return fail(EINVAL, path, "malformed node list '" + *s + "'");
-	return *l;
-}
-
 } // namespace
 
 Result<Cpuset> read_cpuset(const Sysfs &sys, const std::string &cgroup)
@@ -42,12 +32,12 @@ Result<Cpuset> read_cpuset(const Sysfs &sys, const std::string &cgroup)
 			    "cgroup.subtree_control)");
 	Cpuset c;
 	c.cgroup = cgroup;
-	auto eff = read_list(sys, cg_path(cgroup, "cpuset.mems.effective"));
+	auto eff = read_nodelist(sys, cg_path(cgroup, "cpuset.mems.effective"));
 	if (!eff)
 		return std::unexpected(eff.error());
 	c.effective = *eff;
 	if (sys.exists(cg_path(cgroup, "cpuset.mems"))) { // the root has none
-		auto mems = read_list(sys, cg_path(cgroup, "cpuset.mems"));
+		auto mems = read_nodelist(sys, cg_path(cgroup, "cpuset.mems"));
 		if (!mems)
 			return std::unexpected(mems.error());
 		c.mems = *mems;

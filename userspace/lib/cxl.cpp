@@ -93,6 +93,21 @@ std::string block_state(std::uint64_t id)
 	return std::string(kMemoryDir) + "/memory" + std::to_string(id) + "/state";
 }
 
+// Every CXL device named @prefix<N>, read with @read; the first error wins.
+template <class T>
+Result<std::vector<T>> read_all(const Sysfs &sys, const std::string &prefix,
+				Result<T> (*read)(const Sysfs &, const std::string &))
+{
+	std::vector<T> out;
+	for (const auto &name : sys.list(kCxlDevices, prefix)) {
+		auto obj = read(sys, name);
+		if (!obj)
+			return std::unexpected(obj.error());
+		out.push_back(std::move(*obj));
+	}
+	return out;
+}
+
 std::optional<std::uint64_t> free_ram(const Sysfs &sys, const Memdev &m)
 {
 	std::uint64_t used = 0;
@@ -132,14 +147,7 @@ Result<Memdev> read_memdev(const Sysfs &sys, const std::string &name)
 
 Result<std::vector<Memdev>> list_memdevs(const Sysfs &sys)
 {
-	std::vector<Memdev> out;
-	for (const auto &name : sys.list(kCxlDevices, "mem")) {
-		auto m = read_memdev(sys, name);
-		if (!m)
-			return std::unexpected(m.error());
-		out.push_back(std::move(*m));
-	}
-	return out;
+	return read_all<Memdev>(sys, "mem", read_memdev);
 }
 
 std::vector<RootDecoder> list_root_decoders(const Sysfs &sys)
@@ -190,14 +198,7 @@ Result<Region> read_region(const Sysfs &sys, const std::string &name)
 
 Result<std::vector<Region>> list_regions(const Sysfs &sys)
 {
-	std::vector<Region> out;
-	for (const auto &name : sys.list(kCxlDevices, "region")) {
-		auto r = read_region(sys, name);
-		if (!r)
-			return std::unexpected(r.error());
-		out.push_back(std::move(*r));
-	}
-	return out;
+	return read_all<Region>(sys, "region", read_region);
 }
 
 Status online_dax_memory(const Sysfs &sys, const std::string &dax, const std::string &how)

@@ -63,16 +63,20 @@ bool kernel_has_private_nodes(const Sysfs &sys)
 	return sys.exists(std::string(kNodeDir) + "/has_private_memory");
 }
 
-Result<std::vector<int>> read_node_state(const Sysfs &sys, const std::string &file)
+Result<std::vector<int>> read_nodelist(const Sysfs &sys, const std::string &path)
 {
-	const std::string path = std::string(kNodeDir) + "/" + file;
 	auto text = sys.read(path);
 	if (!text)
 		return std::unexpected(text.error());
-	auto nodes = parse_nodelist(*text);
-	if (!nodes)
-		return fail(EINVAL, path, "malformed node list '" + *text + "'");
-	return *nodes;
+	auto list = parse_nodelist(*text);
+	if (!list)
+		return fail(EINVAL, path, "malformed list '" + *text + "'");
+	return *list;
+}
+
+Result<std::vector<int>> read_node_state(const Sysfs &sys, const std::string &file)
+{
+	return read_nodelist(sys, std::string(kNodeDir) + "/" + file);
 }
 
 Result<Node> read_node(const Sysfs &sys, int id)
@@ -97,12 +101,9 @@ Result<Node> read_node(const Sysfs &sys, int id)
 	else if (contains(priv, id))
 		n.kind = NodeKind::private_;
 
-	auto cpulist = sys.read(node_path(id, "cpulist"));
-	if (!cpulist)
-		return std::unexpected(cpulist.error());
-	auto cpus = parse_nodelist(*cpulist);
+	auto cpus = read_nodelist(sys, node_path(id, "cpulist"));
 	if (!cpus)
-		return fail(EINVAL, node_path(id, "cpulist"), "malformed cpu list '" + *cpulist + "'");
+		return std::unexpected(cpus.error());
 	n.cpus = *cpus;
 
 	auto total = meminfo_field(sys, id, "MemTotal");

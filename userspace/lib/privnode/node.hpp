@@ -39,6 +39,9 @@ struct Node {
 [[nodiscard]] Result<std::vector<Node>> list_nodes(const Sysfs &sys);
 [[nodiscard]] Result<Node> read_node(const Sysfs &sys, int id);
 
+// Any file holding a node or CPU list in %*pbl format.
+[[nodiscard]] Result<std::vector<int>> read_nodelist(const Sysfs &sys, const std::string &path);
+
 // A node list file of kNodeDir, e.g. "has_memory".
 [[nodiscard]] Result<std::vector<int>> read_node_state(const Sysfs &sys, const std::string &file);
 
