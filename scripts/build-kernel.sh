@@ -16,7 +16,7 @@ kasan) frags=(qemu-guest privnode debug kasan) ;;
 esac
 
 TREE=${PRIVNODE_KTREE:-$PRIVNODE_CACHE/linux}
-OBJ=$PRIVNODE_CACHE/build/linux-$variant
+OBJ=${PRIVNODE_KOBJ:-$PRIVNODE_CACHE/build/linux-$variant}
 LOGDIR=$PRIVNODE_CACHE/logs
 [ -d "$TREE/.git" ] || die "no kernel tree at $TREE (run scripts/kernel-tree.sh)"
 mkdir -p "$OBJ" "$LOGDIR"

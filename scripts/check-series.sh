@@ -9,8 +9,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 "$here/kernel-tree.sh"
 TREE=$PRIVNODE_CACHE/linux
-WT=$PRIVNODE_CACHE/linux-series
+# The worktree and its object dir sit at the same relative positions as the
+# main tree and its build (../../linux from the object dir), so ccache,
+# which rewrites paths below $PRIVNODE_CACHE as relative ones, hits.
+WT=$PRIVNODE_CACHE/series/linux
+OBJ=$PRIVNODE_CACHE/series/build/linux-test
 if [ ! -d "$WT" ]; then
+	mkdir -p "$PRIVNODE_CACHE/series"
 	git -C "$TREE" worktree add -q --detach "$WT" privnode-base
 fi
 commits=$(git -C "$TREE" rev-list --reverse privnode-base..privnode)
@@ -20,12 +25,14 @@ for c in $commits; do
 	i=$((i + 1))
 	subj=$(git -C "$TREE" log -1 --format=%s "$c")
 	git -C "$WT" checkout -q --detach "$c"
-	if PRIVNODE_KTREE=$WT "$here/build-kernel.sh" series >/dev/null 2>"$PRIVNODE_CACHE/logs/series-$i.log"; then
+	if PRIVNODE_KTREE=$WT PRIVNODE_KOBJ=$OBJ "$here/build-kernel.sh" series \
+		>/dev/null 2>"$PRIVNODE_CACHE/logs/series-$i.log"; then
 		ok=$((ok + 1))
 		echo "ok $i - builds: $subj"
 	else
 		bad=$((bad + 1))
 		echo "not ok $i - does not build: $subj (log: $PRIVNODE_CACHE/logs/kernel-build-series.log)"
+		tail -n 5 "$PRIVNODE_CACHE/logs/series-$i.log"
 		break
 	fi
 done
