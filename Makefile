@@ -11,7 +11,7 @@ export SUITES
 export GUEST_TIMEOUT
 
 .PHONY: help check demo vm guest-test unit deps userspace kernel-tree kernel \
-	kernel-kasan qemu initramfs export checkpatch check-series clean
+	kernel-kasan qemu initramfs export export-qemu checkpatch check-series clean
 
 help:
 	@echo "make demo          build everything, boot the CXL guest, show a CXL node in use"
@@ -20,6 +20,7 @@ help:
 	@echo "make vm            interactive guest shell (leave with 'poweroff -f')"
 	@echo "make kernel-tree   kernel git tree with patches/ applied (for kernel work)"
 	@echo "make export        export that tree back into patches/"
+	@echo "make export-qemu   export the QEMU tree (~/.cache/privnode/qemu) back into qemu/"
 	@echo "make checkpatch    checkpatch.pl --strict on every patch"
 	@echo "make check-series  build every prefix of the series (slow)"
 	@echo "make kernel-kasan  KASAN build of the test kernel (slow)"
@@ -64,7 +65,10 @@ initramfs: userspace kernel
 	@$(S)/mkinitramfs.sh $(PRIVNODE_CACHE)/build/userspace $(PRIVNODE_CACHE)/build/initramfs.cpio.gz
 
 export:
-	@$(S)/export-series.sh
+	@$(S)/export-series.sh kernel
+
+export-qemu:
+	@$(S)/export-series.sh qemu
 
 checkpatch: kernel-tree
 	@$(S)/checkpatch.sh

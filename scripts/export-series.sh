@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Export the kernel tree's privnode branch (privnode-base..privnode) into
-# patches/ with git format-patch: stable file names (NNNN-subject.patch), a
-# cover letter from patches/cover-letter.txt (first line: subject; then the
-# body), and a series file. Run it after every commit you make in the tree.
+# Export the privnode branch (privnode-base..privnode) of the kernel tree
+# into patches/, or of the QEMU tree into qemu/ (export-series.sh qemu),
+# with git format-patch: stable file names (NNNN-subject.patch), a cover
+# letter from cover-letter.txt there (first line: subject; then the body;
+# required for the kernel), and a series file. Run it after every commit you
+# make in the tree.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-TREE=${PRIVNODE_KTREE:-$PRIVNODE_CACHE/linux}
-P=$PRIVNODE_TOP/patches
+case "${1:-kernel}" in
+kernel) TREE=${PRIVNODE_KTREE:-$PRIVNODE_CACHE/linux} P=$PRIVNODE_TOP/patches ;;
+qemu) TREE=$PRIVNODE_CACHE/qemu P=$PRIVNODE_TOP/qemu ;;
+*) die "usage: export-series.sh [kernel|qemu]" ;;
+esac
 cd "$TREE"
 git diff --quiet HEAD || die "$TREE has uncommitted changes: commit them into the right patch first"
 [ "$(git symbolic-ref --short HEAD)" = privnode ] || die "$TREE is not on branch privnode"
@@ -18,7 +23,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fp=(git format-patch -q --zero-commit --no-signature --no-base --subject-prefix=PATCH
 	-o "$tmp" privnode-base..privnode)
-if [ "$n" -gt 0 ]; then
+if [ "$n" -gt 0 ] && { [ "$P" = "$PRIVNODE_TOP/patches" ] || [ -f "$P/cover-letter.txt" ]; }; then
 	[ -f "$P/cover-letter.txt" ] || die "$P/cover-letter.txt missing (subject line, blank line, body)"
 	git config branch.privnode.description "$(cat "$P/cover-letter.txt")"
 	fp+=(--cover-letter --cover-from-description=subject)

@@ -40,6 +40,7 @@ struct SuiteReport {
 struct RunReport {
 	std::vector<SuiteReport> suites;
 	std::vector<std::string> kernel_problems; // WARNING/BUG/KASAN/Oops/panic lines
+	std::vector<std::string> expected_warnings; // WARNs the kernel prints on purpose
 	std::vector<std::string> problems;        // run-level: suite not run, no done marker
 
 	[[nodiscard]] int passed() const;
@@ -52,6 +53,11 @@ struct RunReport {
 // order; a requested suite that never began is a failure.
 [[nodiscard]] RunReport parse_run(std::istream &tap, std::istream &console,
 				  const std::vector<std::string> &requested);
+
+// Whether @warning (a "WARNING: ... at FILE" line), preceded by the lines
+// in @before, is one the kernel prints on purpose for a use we make
+// deliberately (e.g. the raw CXL mailbox path). Never true for BUG/Oops.
+[[nodiscard]] bool expected_warning(const std::string &warning, const std::string &before);
 
 // A console line that means the kernel misbehaved, or nullopt.
 [[nodiscard]] std::optional<std::string> kernel_problem(const std::string &line);

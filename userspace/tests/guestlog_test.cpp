@@ -166,3 +166,24 @@ TEST_CASE("nested kselftest output is not counted twice")
 	CHECK(r.ok());
 	CHECK(r.passed() == 1);
 }
+
+TEST_CASE("the raw CXL mailbox warning is expected; other warnings are not")
+{
+	const std::string raw = "[ 9.0] ------------[ cut here ]------------\n"
+				"[ 9.0] cxl_pci 0000:0d:00.0: raw command path used\n"
+				"[ 9.0] WARNING: CPU: 1 PID: 90 at drivers/cxl/core/mbox.c:418 "
+				"cxl_send_cmd+0x1/0x2\n";
+	auto r = run(kPassing, raw);
+	CHECK(r.ok());
+	CHECK(r.expected_warnings.size() == 1);
+	CHECK_THAT(report(r), ContainsSubstring("NOTE kernel: expected warning"));
+
+	const std::string other = "[ 9.0] ------------[ cut here ]------------\n"
+				  "[ 9.0] cxl_pci 0000:0d:00.0: raw command path used\n"
+				  "[ 9.0] WARNING: CPU: 1 PID: 90 at mm/page_alloc.c:4000 foo\n";
+	CHECK_FALSE(run(kPassing, other).ok());
+	const std::string far = "[ 9.0] cxl_pci 0000:0d:00.0: raw command path used\n"
+				"a\nb\nc\nd\n"
+				"[ 9.0] WARNING: CPU: 1 PID: 90 at drivers/cxl/core/mbox.c:418 x\n";
+	CHECK_FALSE(run(kPassing, far).ok());
+}
