@@ -19,7 +19,8 @@ mode=${1:?usage: run-guest.sh check|demo|shell ...}
 # private node (the range is backed, unused and not in the iomem tree).
 # CXL: one 256 MiB volatile type-3 device behind one host bridge and root
 # port, and a 4 GiB fixed memory window that can map it (its node comes
-# after these two).
+# after these two). The device is our compressed one (qemu/README.md): 256 MiB
+# logical on 128 MiB of physical media.
 topology=(
 	-machine q35,cxl=on -accel tcg -cpu max -smp 2
 	-m 1280M,maxmem=2G,slots=4
@@ -30,7 +31,7 @@ topology=(
 	-object memory-backend-ram,id=cxl-vmem0,share=on,size=256M
 	-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1
 	-device cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2
-	-device cxl-type3,bus=root_port13,volatile-memdev=cxl-vmem0,id=cxl-vmem0
+	-device cxl-type3,bus=root_port13,volatile-memdev=cxl-vmem0,id=cxl-vmem0,compressed=on,physical-size=128M
 	-machine cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G
 )
 common=(

@@ -1,0 +1,82 @@
+#include "pagecost.hpp"
+#include "payload.hpp"
+
+#include <catch2/catch_test_macros.hpp>
+#include <vector>
+
+using namespace cxlcomp;
+
+TEST_CASE("stats payload decodes little-endian fields at their offsets")
+{
+    std::array<std::uint8_t, stats_size> p{};
+    p[0x00] = 0x00; p[0x03] = 0x10;                 // 256 MiB
+    p[0x08] = 0x00; p[0x09] = 0x20;                 // 8 KiB
+    p[0x13] = 0x08;                                 // 128 MiB
+    p[0x18] = 0x34; p[0x19] = 0x12;                 // 0x1234
+    p[0x20] = 70; p[0x21] = 85; p[0x22] = 95; p[0x23] = 2;
+    auto s = decode_stats(p);
+    REQUIRE(s);
+    CHECK(s->logical_capacity == 256u << 20);
+    CHECK(s->logical_used == 8192);
+    CHECK(s->physical_capacity == 128u << 20);
+    CHECK(s->physical_used == 0x1234);
+    CHECK(s->watermarks == Watermarks{70, 85, 95});
+    CHECK(s->state == State::critical);
+    CHECK(state_name(s->state) == "critical");
+}
+
+TEST_CASE("stats payload round-trips")
+{
+    Stats s{1ull << 40, 3, 5, 0xfedcba9876543210ull, {10, 20, 30}, State::full};
+    auto p = encode_stats(s);
+    auto d = decode_stats(p);
+    REQUIRE(d);
+    CHECK(*d == s);
+}
+
+TEST_CASE("short or malformed stats payloads are rejected")
+{
+    std::array<std::uint8_t, stats_size - 1> shortp{};
+    CHECK_FALSE(decode_stats(shortp));
+    std::array<std::uint8_t, stats_size> bad{};
+    bad[0x23] = 4;
+    CHECK_FALSE(decode_stats(bad));
+}
+
+TEST_CASE("watermarks are validated and encoded")
+{
+    CHECK(watermarks_valid({70, 85, 95}));
+    CHECK(watermarks_valid({0, 1, 100}));
+    CHECK_FALSE(watermarks_valid({85, 85, 95}));
+    CHECK_FALSE(watermarks_valid({70, 95, 85}));
+    CHECK_FALSE(watermarks_valid({70, 85, 101}));
+    CHECK(encode_watermarks({1, 2, 3}) == std::array<std::uint8_t, 4>{1, 2, 3, 0});
+}
+
+TEST_CASE("page cost: zero pages are free, random pages cost a page, text compresses")
+{
+    std::vector<std::uint8_t> zero(page_size * 2);
+    CHECK(data_cost(zero).bytes == 0);
+    CHECK(data_cost(zero).zero_pages == 2);
+
+    std::vector<std::uint8_t> rnd(page_size);
+    std::uint32_t x = 12345;
+    for (auto& b : rnd) {
+        x = x * 1103515245 + 12345;
+        b = static_cast<std::uint8_t>(x >> 16);
+    }
+    CHECK(page_cost(rnd) == page_size);
+
+    std::vector<std::uint8_t> text(page_size);
+    const char* line = "the quick brown fox jumps over the lazy dog\n";
+    for (std::size_t i = 0; i < text.size(); ++i)
+        text[i] = static_cast<std::uint8_t>(line[i % 44]);
+    auto c = page_cost(text);
+    CHECK(c > 0);
+    CHECK(c < 200);
+
+    // A partial tail is charged as a zero-padded page.
+    std::vector<std::uint8_t> tail(text.begin(), text.begin() + 100);
+    CHECK(data_cost(tail).pages == 1);
+    CHECK(data_cost(tail).bytes > 0);
+}
