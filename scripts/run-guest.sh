@@ -5,7 +5,8 @@
 #   run-guest.sh demo                             demo on this terminal
 #   run-guest.sh shell                            interactive guest shell
 # Environment: KERNEL, INITRD, QEMU (paths), GUEST_TIMEOUT (seconds, check
-# mode), GUEST_APPEND (extra kernel command line).
+# mode), GUEST_APPEND (extra kernel command line), QMP_SOCKET (check mode: a
+# QMP server on this unix socket path, for host-driven tests).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -49,6 +50,7 @@ check)
 	rc=0
 	timeout -k 10 "${GUEST_TIMEOUT:-600}" "$QEMU" "${common[@]}" "${topology[@]}" \
 		-serial "file:$out/console.log" -serial "file:$out/tap.log" \
+		${QMP_SOCKET:+-qmp "unix:$QMP_SOCKET,server=on,wait=off"} \
 		-append "$append ignore_loglevel privnode.mode=check privnode.suites=$suites" \
 		</dev/null >"$out/qemu.log" 2>&1 || rc=$?
 	case $rc in
