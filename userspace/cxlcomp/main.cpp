@@ -29,7 +29,8 @@ json stats_json(const std::string& memdev, const cxlcomp::Stats& s)
             {"physical_used", s.physical_used},
             {"watermarks",
              {{"low", s.watermarks.low}, {"high", s.watermarks.high}, {"critical", s.watermarks.critical}}},
-            {"state", cxlcomp::state_name(s.state)}};
+            {"state", cxlcomp::state_name(s.state)},
+            {"lost_pages", s.lost_pages}};
 }
 
 int cmd_stats(const std::string& memdev)

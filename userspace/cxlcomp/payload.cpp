@@ -54,6 +54,7 @@ std::expected<Stats, std::string> decode_stats(std::span<const std::uint8_t> p)
     s.physical_used = get_le64(p, 0x18);
     s.watermarks = {p[0x20], p[0x21], p[0x22]};
     s.state = static_cast<State>(p[0x23]);
+    s.lost_pages = static_cast<std::uint32_t>(p[0x24] | p[0x25] << 8 | p[0x26] << 16 | std::uint32_t{p[0x27]} << 24);
     return s;
 }
 
@@ -68,6 +69,8 @@ std::array<std::uint8_t, stats_size> encode_stats(const Stats& s)
     p[0x21] = s.watermarks.high;
     p[0x22] = s.watermarks.critical;
     p[0x23] = static_cast<std::uint8_t>(s.state);
+    for (std::size_t i = 0; i < 4; ++i)
+        p[0x24 + i] = static_cast<std::uint8_t>(s.lost_pages >> (8 * i));
     return p;
 }
 

@@ -30,6 +30,7 @@ struct Stats {
     std::uint64_t physical_used = 0;
     Watermarks watermarks;
     State state = State::normal;
+    std::uint32_t lost_pages = 0;   // writes the device dropped: media full
     bool operator==(const Stats&) const = default;
 };
 

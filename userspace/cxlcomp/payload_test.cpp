@@ -14,6 +14,7 @@ TEST_CASE("stats payload decodes little-endian fields at their offsets")
     p[0x13] = 0x08;                                 // 128 MiB
     p[0x18] = 0x34; p[0x19] = 0x12;                 // 0x1234
     p[0x20] = 70; p[0x21] = 85; p[0x22] = 95; p[0x23] = 2;
+    p[0x24] = 0x01; p[0x27] = 0x80;                 // 0x80000001 lost pages
     auto s = decode_stats(p);
     REQUIRE(s);
     CHECK(s->logical_capacity == 256u << 20);
@@ -23,11 +24,12 @@ TEST_CASE("stats payload decodes little-endian fields at their offsets")
     CHECK(s->watermarks == Watermarks{70, 85, 95});
     CHECK(s->state == State::critical);
     CHECK(state_name(s->state) == "critical");
+    CHECK(s->lost_pages == 0x80000001u);
 }
 
 TEST_CASE("stats payload round-trips")
 {
-    Stats s{1ull << 40, 3, 5, 0xfedcba9876543210ull, {10, 20, 30}, State::full};
+    Stats s{1ull << 40, 3, 5, 0xfedcba9876543210ull, {10, 20, 30}, State::full, 77};
     auto p = encode_stats(s);
     auto d = decode_stats(p);
     REQUIRE(d);
