@@ -15,20 +15,25 @@ mode=${1:?usage: run-guest.sh check|demo|shell ...}
 : "${KERNEL:?KERNEL=path/to/bzImage}" "${INITRD:?INITRD=path/to/initramfs}"
 : "${QEMU:?QEMU=path/to/qemu-system-x86_64}"
 
-# Node 0: 1 GiB of RAM and both CPUs. Node 1: 256 MiB of RAM at 1 GiB that
-# the guest kernel leaves alone (mem=1G), so tests can hot-add it as a
-# private node (the range is backed, unused and not in the iomem tree).
+# Node 0: 1 GiB of RAM and both CPUs. Nodes 1 and 2: 256 MiB each at 1 GiB
+# and 1.25 GiB that the guest kernel leaves alone (mem=1G), so tests can
+# hot-add them as private nodes (the ranges are backed, unused and not in the
+# iomem tree); privnode.tpn= tells the guest where they are. Only the first
+# 128 MiB of node 2 is used: firmware keeps its ACPI tables at the top of
+# low RAM.
 # CXL: one 256 MiB volatile type-3 device behind one host bridge and root
 # port, and a 4 GiB fixed memory window that can map it (its node comes
-# after these two). The device is our compressed one (qemu/README.md): 256 MiB
+# after these three). The device is our compressed one (qemu/README.md): 256 MiB
 # logical on 128 MiB of physical media.
 topology=(
 	-machine q35,cxl=on -accel tcg -cpu max -smp 2
-	-m 1280M,maxmem=2G,slots=4
+	-m 1536M,maxmem=2G,slots=4
 	-object memory-backend-ram,id=ram0,size=1G
 	-object memory-backend-ram,id=ram1,size=256M
+	-object memory-backend-ram,id=ram2,size=256M
 	-numa node,nodeid=0,cpus=0-1,memdev=ram0
 	-numa node,nodeid=1,memdev=ram1
+	-numa node,nodeid=2,memdev=ram2
 	-object memory-backend-ram,id=cxl-vmem0,share=on,size=256M
 	-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1
 	-device cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2
@@ -40,7 +45,8 @@ common=(
 	-nodefaults -display none -no-reboot
 	-kernel "$KERNEL" -initrd "$INITRD"
 )
-append="console=ttyS0 panic=-1 oops=panic mem=1G ${GUEST_APPEND:-}"
+append="console=ttyS0 panic=-1 oops=panic mem=1G"
+append+=" privnode.tpn=1:0x40000000:0x10000000,2:0x50000000:0x8000000 ${GUEST_APPEND:-}"
 
 case "$mode" in
 check)

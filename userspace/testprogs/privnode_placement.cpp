@@ -5,6 +5,12 @@
 //
 //   privnode-placement mbind|set-mempolicy|move-pages|migrate-pages NODE
 //                      [--pages N] [--expect-errno NAME]
+//   privnode-placement hot-remove NODE --remove-file PATH [--pages N]
+//
+// hot-remove binds pages to NODE, fills and verifies them there, then writes
+// NODE to PATH (a driver's remove file) while they are in use. Either the
+// write succeeds and every page has left NODE, or it fails (EBUSY) and every
+// page is still on NODE; in both cases the contents must be intact.
 //
 // Exit status 0 when everything was verified (or, with --expect-errno, when
 // the placement call failed with exactly that errno and nothing moved), 1
@@ -15,6 +21,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <linux/mempolicy.h>
 #include <map>
 #include <string>
@@ -36,12 +43,14 @@ struct Args {
 	int node = -1;
 	size_t pages = 256;
 	int expect_errno = 0;
+	std::string remove_file;
 };
 
 int usage()
 {
 	std::fprintf(stderr, "usage: privnode-placement mbind|set-mempolicy|move-pages|migrate-pages NODE "
-			     "[--pages N] [--expect-errno NAME]\n");
+			     "[--pages N] [--expect-errno NAME]\n"
+			     "       privnode-placement hot-remove NODE --remove-file PATH [--pages N]\n");
 	return 2;
 }
 
@@ -174,6 +183,53 @@ int do_migrate_pages(const Args &a)
 	return check(a, m, home, "migrated back");
 }
 
+int do_hot_remove(const Args &a)
+{
+	if (a.remove_file.empty())
+		return usage();
+	Mapping m(a.pages);
+	NodeMask mask;
+	mask.set(a.node);
+	if (sys_mbind(m.page(0), m.bytes(), MPOL_BIND, mask, 0) < 0)
+		return refused(a, "mbind(MPOL_BIND)");
+	fill(m, kSeed);
+	if (int rc = check(a, m, a.node, "bound there"); rc)
+		return rc;
+
+	int fd = open(a.remove_file.c_str(), O_WRONLY);
+	if (fd < 0)
+		return fail_errno("open " + a.remove_file);
+	std::string val = std::to_string(a.node) + "\n";
+	ssize_t n = write(fd, val.data(), val.size());
+	int err = errno;
+	close(fd);
+
+	auto bad = verify(m, kSeed);
+	if (n < 0) {
+		std::printf("hot-remove: %s: write %d: %s\n", a.remove_file.c_str(), a.node,
+			    std::strerror(err));
+		size_t off = count_not_on(where(m), a.node, "after a refused removal");
+		if (off || !bad.empty() || err != EBUSY) {
+			std::fprintf(stderr,
+				     "privnode-placement: hot-remove refused (%s): %zu pages moved, %zu corrupt\n",
+				     std::strerror(err), off, bad.size());
+			return 1;
+		}
+		return 0;
+	}
+	size_t still = 0;
+	for (int st : where(m))
+		still += st == a.node;
+	if (still || !bad.empty()) {
+		std::fprintf(stderr, "privnode-placement: hot-remove: %zu pages still on node %d, %zu corrupt\n",
+			     still, a.node, bad.size());
+		return 1;
+	}
+	std::printf("hot-remove: node %d removed; %zu pages migrated off it, contents intact\n", a.node,
+		    m.pages());
+	return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -197,6 +253,8 @@ int main(int argc, char **argv)
 			if (it == kErrnos.end())
 				return usage();
 			a.expect_errno = it->second;
+		} else if (opt == "--remove-file" && i + 1 < argc) {
+			a.remove_file = argv[++i];
 		} else {
 			return usage();
 		}
@@ -209,5 +267,7 @@ int main(int argc, char **argv)
 		return do_move_pages(a);
 	if (a.op == "migrate-pages")
 		return do_migrate_pages(a);
+	if (a.op == "hot-remove")
+		return do_hot_remove(a);
 	return usage();
 }

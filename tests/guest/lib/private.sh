@@ -1,0 +1,70 @@
+# Private-node helpers for guest suites, over the kernel's test driver
+# (lib/test_private_node.c, debugfs). Source after tap.sh and cxl.sh.
+#
+# The host reserves the ranges: run-guest.sh boots with mem=1G and passes
+# privnode.tpn=NID:START:SIZE[,...], RAM the kernel never onlined.
+TPN=/sys/kernel/debug/test_private_node
+
+tpn_available() {
+	[ -d /sys/kernel/debug/test_private_node ] ||
+		mount -t debugfs none /sys/kernel/debug 2>/dev/null
+	[ -d "$TPN" ]
+}
+
+# tpn_range NID -> "START SIZE" of the reserved range for NID
+tpn_range() {
+	local r
+	for r in $(sed -n 's/.*privnode\.tpn=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' '); do
+		[ "${r%%:*}" = "$1" ] || continue
+		r=${r#*:}
+		echo "${r%%:*} ${r#*:}"
+		return 0
+	done
+	return 1
+}
+
+# tpn_nodes -> the node ids that have a reserved range
+tpn_nodes() {
+	sed -n 's/.*privnode\.tpn=\([^ ]*\).*/\1/p' /proc/cmdline | tr , '\n' | cut -d: -f1
+}
+
+# tpn_add NID [OPS [ZONE]]: hot-add NID's reserved range as a private node
+tpn_add() {
+	local range
+	range=$(tpn_range "$1") || { echo "no reserved range for node $1" >&2; return 1; }
+	echo "$1 $range ${2:-none} ${3:-}" >"$TPN/add"
+}
+
+tpn_remove() { echo "$1" >"$TPN/remove"; }
+tpn_alloc() { echo "$1 $2 $3" >"$TPN/alloc"; }
+tpn_free() { echo "$1" >"$TPN/free"; }
+
+# tpn_status NID FIELD -> a field of the driver's status line for NID
+tpn_status() {
+	awk -v n="$1" -v f="$2" '$1 == "node" && $2 == n {
+		for (i = 3; i < NF; i += 2) if ($i == f) print $(i + 1) }' "$TPN/status"
+}
+
+# pcp_kb NID -> kB of free pages parked on NID's per-CPU lists, which
+# MemFree does not count (they drift back to the buddy lists over time)
+pcp_kb() {
+	awk -v n="$1" '$1 == "Node" { cur = ($2 == n ",") }
+		cur && $1 == "count:" { s += $2 } END { print s * 4 + 0 }' /proc/zoneinfo
+}
+
+# used_kb NID -> memory in use on NID in kB: MemUsed less the per-CPU lists
+# (per-CPU counters are folded in first)
+used_kb() {
+	local u
+	u=$(node_meminfo "$1" MemUsed)
+	[ -n "$u" ] || return 1
+	echo $((u - $(pcp_kb "$1")))
+}
+
+# same_kb WHAT WANT GOT: equal, or say both on stderr
+same_kb() {
+	[ "$2" = "$3" ] && return 0
+	echo "$1: was $2 kB, now $3 kB" >&2
+	return 1
+}
+free_kb() { node_meminfo "$1" MemFree; }
