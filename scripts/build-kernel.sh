@@ -18,7 +18,7 @@ esac
 TREE=${PRIVNODE_KTREE:-$PRIVNODE_CACHE/linux}
 OBJ=${PRIVNODE_KOBJ:-$PRIVNODE_CACHE/build/linux-$variant}
 LOGDIR=$PRIVNODE_CACHE/logs
-[ -d "$TREE/.git" ] || die "no kernel tree at $TREE (run scripts/kernel-tree.sh)"
+[ -e "$TREE/.git" ] || die "no kernel tree at $TREE (run scripts/kernel-tree.sh)"
 mkdir -p "$OBJ" "$LOGDIR"
 
 export CCACHE_DIR=${CCACHE_DIR:-$PRIVNODE_CACHE/ccache}
