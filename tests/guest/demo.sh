@@ -1,8 +1,9 @@
 #!/bin/sh
 # The privnode demo: a CXL type-3 memory device becomes a NUMA node with
 # privnodectl, a program puts data there, and the node goes away again
-# without losing it.
+# without losing it. Then a private node: memory only explicit users get.
 . /privnode/lib/cxl.sh
+. /privnode/lib/private.sh
 
 say() { printf '\n\033[1m### %s\033[0m\n' "$*"; }
 run() { echo "# $*" >&2; "$@"; }
@@ -49,3 +50,28 @@ else
 fi
 run numactl -H
 rm -f /tmp/demo
+
+say "A private node: RAM the guest kernel left unused, hot-added by the test driver"
+if ! tpn_available; then
+	echo "This kernel has no private-node test driver (CONFIG_TEST_PRIVATE_NODE)."
+	exit 0
+fi
+pn=$(tpn_nodes | head -n 1)
+run tpn_add "$pn" migration,mempolicy
+echo "has_memory:         $(cat "$NODE/has_memory")"
+echo "has_private_memory: $(cat "$NODE/has_private_memory")"
+echo "node$pn/private/owner: $(cat "$NODE/node$pn/private/owner")"
+echo "node$pn/private/ops:   $(cat "$NODE/node$pn/private/ops")"
+grep Mems_allowed_list /proc/self/status
+run numactl -H
+
+say "Ordinary allocations never land there (malloc, mmap, THP, tmpfs, slab)"
+run privnode-isolation --mb 16 --tmpfs /tmp | grep -v '^#'
+
+say "mbind(MPOL_BIND) and move_pages do, because the owner opted in"
+run privnode-placement mbind "$pn" --pages 1024
+run privnode-placement move-pages "$pn" --pages 1024
+
+say "Hot-remove it while 512 bound pages are in use: they move to node 0, intact"
+run privnode-placement hot-remove "$pn" --pages 512 --remove-file "$TPN/remove"
+echo "has_private_memory: '$(cat "$NODE/has_private_memory")'"
