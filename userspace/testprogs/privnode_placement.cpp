@@ -6,17 +6,23 @@
 //   privnode-placement mbind|set-mempolicy|move-pages|migrate-pages NODE
 //                      [--pages N] [--expect-errno NAME]
 //   privnode-placement hot-remove NODE --remove-file PATH [--pages N]
+//   privnode-placement mbind-spread NODE,NODE[,...] [--pages N]
 //
 // hot-remove binds pages to NODE, fills and verifies them there, then writes
 // NODE to PATH (a driver's remove file) while they are in use. Either the
 // write succeeds and every page has left NODE, or it fails (EBUSY) and every
 // page is still on NODE; in both cases the contents must be intact.
 //
+// mbind-spread binds pages to several nodes (MPOL_BIND) and passes when every
+// page is on one of them, each of them holds some, and the contents are
+// intact: give it more pages than the first node has free.
+//
 // Exit status 0 when everything was verified (or, with --expect-errno, when
 // the placement call failed with exactly that errno and nothing moved), 1
 // otherwise, 2 on bad usage.
 #include "placement.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -24,6 +30,7 @@
 #include <fcntl.h>
 #include <linux/mempolicy.h>
 #include <map>
+#include <sstream>
 #include <string>
 #include <unistd.h>
 
@@ -44,13 +51,15 @@ struct Args {
 	size_t pages = 256;
 	int expect_errno = 0;
 	std::string remove_file;
+	std::vector<int> nodes; // mbind-spread
 };
 
 int usage()
 {
 	std::fprintf(stderr, "usage: privnode-placement mbind|set-mempolicy|move-pages|migrate-pages NODE "
 			     "[--pages N] [--expect-errno NAME]\n"
-			     "       privnode-placement hot-remove NODE --remove-file PATH [--pages N]\n");
+			     "       privnode-placement hot-remove NODE --remove-file PATH [--pages N]\n"
+			     "       privnode-placement mbind-spread NODE,NODE[,...] [--pages N]\n");
 	return 2;
 }
 
@@ -183,6 +192,37 @@ int do_migrate_pages(const Args &a)
 	return check(a, m, home, "migrated back");
 }
 
+int do_mbind_spread(const Args &a)
+{
+	Mapping m(a.pages);
+	NodeMask mask;
+	for (int n : a.nodes)
+		mask.set(n);
+	if (sys_mbind(m.page(0), m.bytes(), MPOL_BIND, mask, 0) < 0)
+		return refused(a, "mbind(MPOL_BIND) of several nodes");
+	fill(m, kSeed);
+	std::map<int, size_t> per_node;
+	for (int st : where(m))
+		per_node[st]++;
+	auto bad = verify(m, kSeed);
+	int rc = bad.empty() ? 0 : 1;
+	for (const auto &[node, count] : per_node) {
+		bool listed = std::find(a.nodes.begin(), a.nodes.end(), node) != a.nodes.end();
+		std::printf("mbind-spread: %zu pages on node %d%s\n", count, node,
+			    listed ? "" : " (not in the policy!)");
+		if (!listed)
+			rc = 1;
+	}
+	for (int n : a.nodes)
+		if (!per_node.count(n)) {
+			std::fprintf(stderr, "privnode-placement: mbind-spread: no page on node %d\n", n);
+			rc = 1;
+		}
+	if (!bad.empty())
+		std::fprintf(stderr, "privnode-placement: mbind-spread: %zu pages corrupt\n", bad.size());
+	return rc;
+}
+
 int do_hot_remove(const Args &a)
 {
 	if (a.remove_file.empty())
@@ -239,9 +279,16 @@ int main(int argc, char **argv)
 	Args a;
 	a.op = argv[1];
 	char *end;
-	a.node = static_cast<int>(std::strtol(argv[2], &end, 10));
-	if (*end || a.node < 0 || a.node >= static_cast<int>(NodeMask::kBits))
+	std::stringstream list(argv[2]);
+	for (std::string item; std::getline(list, item, ',');) {
+		long n = std::strtol(item.c_str(), &end, 10);
+		if (item.empty() || *end || n < 0 || n >= static_cast<long>(NodeMask::kBits))
+			return usage();
+		a.nodes.push_back(static_cast<int>(n));
+	}
+	if (a.nodes.empty() || (a.nodes.size() > 1 && a.op != "mbind-spread"))
 		return usage();
+	a.node = a.nodes[0];
 	for (int i = 3; i < argc; i++) {
 		std::string opt = argv[i];
 		if (opt == "--pages" && i + 1 < argc) {
@@ -269,5 +316,7 @@ int main(int argc, char **argv)
 		return do_migrate_pages(a);
 	if (a.op == "hot-remove")
 		return do_hot_remove(a);
+	if (a.op == "mbind-spread")
+		return do_mbind_spread(a);
 	return usage();
 }

@@ -52,14 +52,34 @@ pcp_kb() {
 		cur && $1 == "count:" { s += $2 } END { print s * 4 + 0 }' /proc/zoneinfo
 }
 
-# used_kb NID -> memory in use on NID in kB: MemUsed less the per-CPU lists
-# (per-CPU counters are folded in first)
+# used_kb NID -> memory in use on NID in kB: MemUsed less the per-CPU lists.
+# Exact only while nothing moves pages between the per-CPU and buddy lists:
+# after a node's pcp lists were filled, the kernel drains them a few pages a
+# second, and MemFree trails that by the per-CPU vmstat deltas. Tests that
+# compare readings start from a freshly added node, whose lists are empty.
 used_kb() {
 	local u
 	u=$(node_meminfo "$1" MemUsed)
 	[ -n "$u" ] || return 1
 	echo $((u - $(pcp_kb "$1")))
 }
+
+# nonbuddy_pages NID -> how many pages of NID's reserved range are not free
+# in the buddy allocator (/proc/kpageflags without KPF_BUDDY, bit 10): pages
+# in use, and free pages parked on per-CPU lists (none on a freshly added node)
+nonbuddy_pages() {
+	local start size
+	set -- $(tpn_range "$1") || return 1
+	start=$(num "$1") size=$(num "$2")
+	dd if=/proc/kpageflags bs=4096 skip=$((start / 4096 * 8 / 4096)) \
+		count=$((size / 4096 * 8 / 4096)) 2>/dev/null | od -An -v -tx8 |
+		awk '{ for (i = 1; i <= NF; i++) {
+			d = index("0123456789abcdef", substr($i, 14, 1)) - 1
+			if (int(d / 4) % 2 == 0) n++ } } END { print n + 0 }'
+}
+
+# vmstat_get NAME -> a /proc/vmstat counter
+vmstat_get() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 
 # same_kb WHAT WANT GOT: equal, or say both on stderr
 same_kb() {
