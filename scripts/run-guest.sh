@@ -15,7 +15,8 @@ mode=${1:?usage: run-guest.sh check|demo|shell ...}
 : "${KERNEL:?KERNEL=path/to/bzImage}" "${INITRD:?INITRD=path/to/initramfs}"
 : "${QEMU:?QEMU=path/to/qemu-system-x86_64}"
 
-# Node 0: 1 GiB of RAM and both CPUs. Nodes 1 and 2: 256 MiB each at 1 GiB
+# Node 0: 1 GiB of RAM and all three CPUs (the kernel's migration selftest
+# needs two threads besides the migrating one). Nodes 1 and 2: 256 MiB each at 1 GiB
 # and 1.25 GiB that the guest kernel leaves alone (mem=1G), so tests can
 # hot-add them as private nodes (the ranges are backed, unused and not in the
 # iomem tree); privnode.tpn= tells the guest where they are. Only the first
@@ -26,12 +27,12 @@ mode=${1:?usage: run-guest.sh check|demo|shell ...}
 # after these three). The device is our compressed one (qemu/README.md): 256 MiB
 # logical on 128 MiB of physical media.
 topology=(
-	-machine q35,cxl=on -accel tcg -cpu max -smp 2
+	-machine q35,cxl=on -accel tcg -cpu max -smp 3
 	-m 1536M,maxmem=2G,slots=4
 	-object memory-backend-ram,id=ram0,size=1G
 	-object memory-backend-ram,id=ram1,size=256M
 	-object memory-backend-ram,id=ram2,size=256M
-	-numa node,nodeid=0,cpus=0-1,memdev=ram0
+	-numa node,nodeid=0,cpus=0-2,memdev=ram0
 	-numa node,nodeid=1,memdev=ram1
 	-numa node,nodeid=2,memdev=ram2
 	-object memory-backend-ram,id=cxl-vmem0,share=on,size=256M
