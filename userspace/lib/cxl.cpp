@@ -69,10 +69,10 @@ Result<std::vector<std::uint64_t>> dax_blocks(const Sysfs &sys, const std::strin
 	if (!sys.exists(base))
 		return fail(ENODEV, base, "no such dax device");
 	const std::string driver = sys.link_name(base + "/driver");
-	if (driver != "kmem")
+	if (driver != "kmem" && driver != kDaxPrivateDriver)
 		return fail(EINVAL, base + "/driver",
 			    "bound to '" + (driver.empty() ? std::string("nothing") : driver) +
-				    "', not kmem: its memory is not hot-added");
+				    "', not kmem or " + kDaxPrivateDriver + ": its memory is not hot-added");
 	auto start = sys.read_u64(base + "/resource");
 	auto size = sys.read_u64(base + "/size");
 	auto bs = block_size(sys);
@@ -355,10 +355,19 @@ Result<Region> create_region(const Sysfs &sys, const CreateRegion &req, StepLog 
 	auto r = read_region(sys, region);
 	if (!r)
 		return with_rollback(r.error(), undo);
-	if (!priv) {
-		if (r->dax.empty())
-			return with_rollback(Error{ENODEV, dev(region), "no dax device after enabling"},
+	if (r->dax.empty())
+		return with_rollback(Error{ENODEV, dev(region), "no dax device after enabling"}, undo);
+	if (priv) {
+		// The kernel binds a private region's dax device to kmem_private,
+		// which hot-adds the memory as a private node: check it did.
+		const std::string drv = std::string(kDaxDevices) + "/" + r->dax + "/driver";
+		const std::string got = sys.link_name(drv);
+		if (got != kDaxPrivateDriver)
+			return with_rollback(Error{ENODEV, drv,
+						   "bound to '" + got + "', not " + kDaxPrivateDriver +
+							   ": the memory is not a private node"},
 					     undo);
+	} else {
 		say("online memory of " + r->dax);
 		if (auto st = online_dax_memory(sys, r->dax); !st)
 			return with_rollback(st.error(), undo);
@@ -378,7 +387,9 @@ Status destroy_region(const Sysfs &sys, const std::string &name, StepLog log, vo
 		return std::unexpected(r.error());
 	// The only step that can fail for a reason the user must fix (pages in
 	// use) goes first and undoes itself; nothing else has changed then.
-	if (!r->dax.empty() && sys.link_name(std::string(kDaxDevices) + "/" + r->dax + "/driver") == "kmem") {
+	const std::string dax_driver =
+		r->dax.empty() ? "" : sys.link_name(std::string(kDaxDevices) + "/" + r->dax + "/driver");
+	if (dax_driver == "kmem" || dax_driver == kDaxPrivateDriver) {
 		say("offline memory of " + r->dax);
 		if (auto st = offline_dax_memory(sys, r->dax); !st) {
 			Error e = st.error();

@@ -5,13 +5,16 @@
 //
 //   privnode-placement mbind|set-mempolicy|move-pages|migrate-pages NODE
 //                      [--pages N] [--expect-errno NAME]
-//   privnode-placement hot-remove NODE --remove-file PATH [--pages N]
+//   privnode-placement hot-remove NODE --remove-file PATH|--remove-cmd CMD
+//                      [--pages N]
 //   privnode-placement mbind-spread NODE,NODE[,...] [--pages N]
 //
 // hot-remove binds pages to NODE, fills and verifies them there, then writes
-// NODE to PATH (a driver's remove file) while they are in use. Either the
-// write succeeds and every page has left NODE, or it fails (EBUSY) and every
-// page is still on NODE; in both cases the contents must be intact.
+// NODE to PATH (a driver's remove file) or runs CMD (sh -c, e.g.
+// "privnodectl destroy-region region0") while they are in use. Either that
+// succeeds and every page has left NODE, or it fails (a write with EBUSY,
+// a command with a non-zero status) and every page is still on NODE; in
+// both cases the contents must be intact.
 //
 // mbind-spread binds pages to several nodes (MPOL_BIND) and passes when every
 // page is on one of them, each of them holds some, and the contents are
@@ -51,6 +54,7 @@ struct Args {
 	size_t pages = 256;
 	int expect_errno = 0;
 	std::string remove_file;
+	std::string remove_cmd;
 	std::vector<int> nodes; // mbind-spread
 };
 
@@ -58,7 +62,8 @@ int usage()
 {
 	std::fprintf(stderr, "usage: privnode-placement mbind|set-mempolicy|move-pages|migrate-pages NODE "
 			     "[--pages N] [--expect-errno NAME]\n"
-			     "       privnode-placement hot-remove NODE --remove-file PATH [--pages N]\n"
+			     "       privnode-placement hot-remove NODE --remove-file PATH|--remove-cmd CMD "
+			     "[--pages N]\n"
 			     "       privnode-placement mbind-spread NODE,NODE[,...] [--pages N]\n");
 	return 2;
 }
@@ -225,7 +230,7 @@ int do_mbind_spread(const Args &a)
 
 int do_hot_remove(const Args &a)
 {
-	if (a.remove_file.empty())
+	if (a.remove_file.empty() == a.remove_cmd.empty())
 		return usage();
 	Mapping m(a.pages);
 	NodeMask mask;
@@ -236,23 +241,37 @@ int do_hot_remove(const Args &a)
 	if (int rc = check(a, m, a.node, "bound there"); rc)
 		return rc;
 
-	int fd = open(a.remove_file.c_str(), O_WRONLY);
-	if (fd < 0)
-		return fail_errno("open " + a.remove_file);
-	std::string val = std::to_string(a.node) + "\n";
-	ssize_t n = write(fd, val.data(), val.size());
-	int err = errno;
-	close(fd);
+	// refused: what the removal said when it failed, "" when it worked
+	std::string refused_how;
+	bool refusal_ok = true; // a refusal of the expected kind
+	if (!a.remove_file.empty()) {
+		int fd = open(a.remove_file.c_str(), O_WRONLY);
+		if (fd < 0)
+			return fail_errno("open " + a.remove_file);
+		std::string val = std::to_string(a.node) + "\n";
+		ssize_t n = write(fd, val.data(), val.size());
+		int err = errno;
+		close(fd);
+		if (n < 0) {
+			refused_how = a.remove_file + ": write " + std::to_string(a.node) + ": " +
+				      std::strerror(err);
+			refusal_ok = err == EBUSY;
+		}
+	} else {
+		std::fflush(stdout);
+		int st = std::system(a.remove_cmd.c_str());
+		if (st != 0)
+			refused_how = "'" + a.remove_cmd + "' exited with status " + std::to_string(st);
+	}
 
 	auto bad = verify(m, kSeed);
-	if (n < 0) {
-		std::printf("hot-remove: %s: write %d: %s\n", a.remove_file.c_str(), a.node,
-			    std::strerror(err));
+	if (!refused_how.empty()) {
+		std::printf("hot-remove: refused: %s\n", refused_how.c_str());
 		size_t off = count_not_on(where(m), a.node, "after a refused removal");
-		if (off || !bad.empty() || err != EBUSY) {
+		if (off || !bad.empty() || !refusal_ok) {
 			std::fprintf(stderr,
 				     "privnode-placement: hot-remove refused (%s): %zu pages moved, %zu corrupt\n",
-				     std::strerror(err), off, bad.size());
+				     refused_how.c_str(), off, bad.size());
 			return 1;
 		}
 		return 0;
@@ -300,6 +319,8 @@ int main(int argc, char **argv)
 			if (it == kErrnos.end())
 				return usage();
 			a.expect_errno = it->second;
+		} else if (opt == "--remove-cmd" && i + 1 < argc) {
+			a.remove_cmd = argv[++i];
 		} else if (opt == "--remove-file" && i + 1 < argc) {
 			a.remove_file = argv[++i];
 		} else {

@@ -129,8 +129,10 @@ public:
 		file(dax + "/resource", "0x400000000");
 		file(dax + "/size", "268435456");
 		file(dax + "/target_node", "2");
-		dir("/sys/bus/dax/drivers/kmem");
-		link(dax + "/driver", "../../drivers/kmem");
+		// kmem for ram regions; kmem_private takes a private region's
+		const std::string drv = private_regions ? "kmem_private" : "kmem";
+		dir("/sys/bus/dax/drivers/" + drv);
+		link(dax + "/driver", "../../drivers/" + drv);
 		const std::string m = "/sys/devices/system/memory";
 		file(m + "/block_size_bytes", "8000000");
 		file(m + "/memory128/state", "offline");

@@ -215,7 +215,7 @@ TEST_CASE("create-region: bad requests change nothing")
 	expect_untouched();
 }
 
-TEST_CASE("create-region private: private_type set, memory left to the kernel")
+TEST_CASE("create-region private: private_type set, memory left to kmem_private")
 {
 	FakeSysfs fake;
 	fake.cxl(true);
@@ -226,6 +226,41 @@ TEST_CASE("create-region private: private_type set, memory left to the kernel")
 	CHECK(fake.get(R + "/private_type") == "basic");
 	CHECK(fake.get(R + "/commit") == "1");
 	CHECK(fake.get("/sys/devices/system/memory/memory128/state") == "offline");
+}
+
+TEST_CASE("create-region private: a dax device not taken by kmem_private is rolled back")
+{
+	FakeSysfs fake;
+	fake.cxl(true);
+	fake.dir("/sys/bus/dax/drivers/device_dax");
+	fake.link("/sys/bus/dax/devices/dax0.0/driver", "../../drivers/device_dax");
+	Sysfs sys(fake.root());
+	auto r = create_region(sys, {.memdev = "mem0", .type = RegionType::private_});
+	REQUIRE_FALSE(r);
+	CHECK(r.error().err == ENODEV);
+	CHECK(r.error().path == "/sys/bus/dax/devices/dax0.0/driver");
+	CHECK_THAT(r.error().what, ContainsSubstring("not kmem_private"));
+	CHECK(fake.get(R + "/commit") == "0");
+	CHECK(fake.get(C + "/decoder2.0/dpa_size") == "0");
+	CHECK(fake.get(C + "/decoder0.0/delete_region") == "region0");
+}
+
+TEST_CASE("destroy-region private: memory offlined first, then the reverse of create")
+{
+	FakeSysfs fake;
+	fake.cxl(true);
+	Sysfs sys(fake.root());
+	REQUIRE(create_region(sys, {.memdev = "mem0", .type = RegionType::private_}));
+	fake.region_enabled();
+	fake.file("/sys/devices/system/memory/memory128/state", "online");
+	fake.file("/sys/devices/system/memory/memory129/state", "online");
+	auto st = destroy_region(sys, "region0");
+	INFO((st ? std::string("ok") : st.error().path + ": " + st.error().what));
+	REQUIRE(st);
+	CHECK(fake.get("/sys/devices/system/memory/memory128/state") == "offline");
+	CHECK(fake.get("/sys/devices/system/memory/memory129/state") == "offline");
+	CHECK(fake.get(R + "/commit") == "0");
+	CHECK(fake.get(C + "/decoder0.0/delete_region") == "region0");
 }
 
 TEST_CASE("destroy-region: memory in use keeps everything as it was")

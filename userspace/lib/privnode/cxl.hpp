@@ -20,6 +20,8 @@ inline constexpr const char *kCxlDevices = "/sys/bus/cxl/devices";
 inline constexpr const char *kCxlRegionDriver = "/sys/bus/cxl/drivers/cxl_region";
 inline constexpr const char *kMemoryDir = "/sys/devices/system/memory";
 inline constexpr const char *kDaxDevices = "/sys/bus/dax/devices";
+// The dax driver that hot-adds a private region's memory as a private node.
+inline constexpr const char *kDaxPrivateDriver = "kmem_private";
 // Regions must be a multiple of this per interleave way (CXL HDM decoders).
 inline constexpr std::uint64_t kRegionAlign = 256ull << 20;
 
