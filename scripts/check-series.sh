@@ -2,7 +2,9 @@
 # Build every prefix of the kernel series (patch 1, 1-2, ..., 1-N) so each
 # patch is known to build on its own. Uses a separate worktree and object
 # dir, so the main tree and its build stay untouched. Slow: not part of
-# make check.
+# make check. A commit that built before with the same kernel-config/
+# fragments is not built again (its hash names its whole tree), so a run
+# that was cut short resumes where it stopped; FORCE=1 rebuilds all.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -19,15 +21,24 @@ if [ ! -d "$WT" ]; then
 	git -C "$TREE" worktree add -q --detach "$WT" privnode-base
 fi
 commits=$(git -C "$TREE" rev-list --reverse privnode-base..privnode)
+VERIFIED=$PRIVNODE_CACHE/series/verified
+cfg=$(cat "$PRIVNODE_TOP"/kernel-config/*.config | sha256sum | cut -c1-16)
+[ "${FORCE:-0}" = 0 ] || rm -f "$VERIFIED"
 [ -n "$commits" ] || { echo "0 passed, 0 failed (the series is empty)"; exit 0; }
 ok=0 bad=0 i=0
 for c in $commits; do
 	i=$((i + 1))
 	subj=$(git -C "$TREE" log -1 --format=%s "$c")
+	if grep -qxF "$c $cfg" "$VERIFIED" 2>/dev/null; then
+		ok=$((ok + 1))
+		echo "ok $i - builds: $subj (built before at ${c:0:12} with this config)"
+		continue
+	fi
 	git -C "$WT" checkout -q --detach "$c"
 	if PRIVNODE_KTREE=$WT PRIVNODE_KOBJ=$OBJ "$here/build-kernel.sh" series \
 		>/dev/null 2>"$PRIVNODE_CACHE/logs/series-$i.log"; then
 		ok=$((ok + 1))
+		echo "$c $cfg" >>"$VERIFIED"
 		echo "ok $i - builds: $subj"
 	else
 		bad=$((bad + 1))
