@@ -11,7 +11,7 @@ export SUITES
 export GUEST_TIMEOUT
 
 .PHONY: help check demo vm guest-test unit deps userspace kernel-tree kernel \
-	kernel-kasan qemu initramfs export export-qemu checkpatch check-series clean
+	kernel-kasan qemu initramfs export export-qemu checkpatch check-series bench clean
 
 help:
 	@echo "make demo          build everything, boot the CXL guest, show a CXL node in use"
@@ -24,6 +24,7 @@ help:
 	@echo "make checkpatch    checkpatch.pl --strict on every patch"
 	@echo "make check-series  build every prefix of the series (slow)"
 	@echo "make kernel-kasan  KASAN build of the test kernel (slow)"
+	@echo "make bench         CXL device vs DRAM throughput in one boot (BENCH_MB, BENCH_ROUNDS)"
 
 check:
 	@$(S)/check.sh
@@ -33,6 +34,11 @@ demo: deps guest-artifacts
 
 vm: deps guest-artifacts
 	@$(S)/guest.sh shell
+
+# Benchmarks are guest suites named bench-*, never part of make check.
+bench: deps guest-artifacts
+	@SUITES=bench-cxl GUEST_APPEND="privnode.bench=$${BENCH_MB:-32},$${BENCH_ROUNDS:-5} $${GUEST_APPEND:-}" \
+		$(S)/guest.sh test
 
 guest-test: deps guest-artifacts
 	@$(S)/guest.sh test

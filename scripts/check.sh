@@ -67,7 +67,7 @@ initrd=$PRIVNODE_CACHE/build/initramfs.cpio.gz
 "$here/mkinitramfs.sh" "$ubuild" "$initrd"
 
 if [ -z "${SUITES:-}" ]; then
-	SUITES=$(cd "$PRIVNODE_TOP/tests/guest/suites" && ls | paste -sd, -)
+	SUITES=$(cd "$PRIVNODE_TOP/tests/guest/suites" && ls | grep -v "^bench-" | paste -sd, -)
 fi
 stage "guest: $SUITES"
 KERNEL=$kernel INITRD=$initrd QEMU=$qemu \
