@@ -37,8 +37,7 @@ vm: deps guest-artifacts
 
 # Benchmarks are guest suites named bench-*, never part of make check.
 bench: deps guest-artifacts
-	@SUITES=bench-cxl GUEST_APPEND="privnode.bench=$${BENCH_MB:-32},$${BENCH_ROUNDS:-5} $${GUEST_APPEND:-}" \
-		$(S)/guest.sh test
+	@$(S)/bench.sh
 
 guest-test: deps guest-artifacts
 	@$(S)/guest.sh test

@@ -6,7 +6,8 @@
 #   run-guest.sh shell                            interactive guest shell
 # Environment: KERNEL, INITRD, QEMU (paths), GUEST_TIMEOUT (seconds, check
 # mode), GUEST_APPEND (extra kernel command line), QMP_SOCKET (check mode: a
-# QMP server on this unix socket path, for host-driven tests).
+# QMP server on this unix socket path, for host-driven tests), CXL_DIRECT_MAP
+# (on|off: the compressed device's direct map, qemu/README.md; default on).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -38,7 +39,7 @@ topology=(
 	-object memory-backend-ram,id=cxl-vmem0,share=on,size=256M
 	-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1
 	-device cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2
-	-device cxl-type3,bus=root_port13,volatile-memdev=cxl-vmem0,id=cxl-vmem0,compressed=on,physical-size=128M
+	-device cxl-type3,bus=root_port13,volatile-memdev=cxl-vmem0,id=cxl-vmem0,compressed=on,physical-size=128M,direct-map=${CXL_DIRECT_MAP:-on}
 	-machine cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G
 )
 common=(
