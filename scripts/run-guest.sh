@@ -6,7 +6,8 @@
 #   run-guest.sh shell                            interactive guest shell
 # Environment: KERNEL, INITRD, QEMU (paths), GUEST_TIMEOUT (seconds, check
 # mode), GUEST_APPEND (extra kernel command line), QMP_SOCKET (check mode: a
-# QMP server on this unix socket path, for host-driven tests), CXL_DIRECT_MAP
+# QMP server on this unix socket path instead of OUTDIR/qmp.sock; suites
+# reach QMP through ttyS2 and scripts/hostctl.py), CXL_DIRECT_MAP
 # (on|off: the compressed device's direct map, qemu/README.md; default on).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -56,11 +57,21 @@ check)
 	mkdir -p "$out"
 	rm -f "$out/console.log" "$out/tap.log"
 	rc=0
+	# ttyS2 and scripts/hostctl.py let suites run QMP commands (hostctl.sh)
+	ctl=$out/hostctl.sock qmp=${QMP_SOCKET:-$out/qmp.sock}
+	rm -f "$ctl" "$qmp"
 	timeout -k 10 "${GUEST_TIMEOUT:-600}" "$QEMU" "${common[@]}" "${topology[@]}" \
 		-serial "file:$out/console.log" -serial "file:$out/tap.log" \
-		${QMP_SOCKET:+-qmp "unix:$QMP_SOCKET,server=on,wait=off"} \
-		-append "$append ignore_loglevel privnode.mode=check privnode.suites=$suites" \
-		</dev/null >"$out/qemu.log" 2>&1 || rc=$?
+		-chardev "socket,id=hostctl,path=$ctl,server=on,wait=off" -serial chardev:hostctl \
+		-qmp "unix:$qmp,server=on,wait=off" \
+		-append "$append ignore_loglevel privnode.mode=check privnode.suites=$suites privnode.hostctl=/dev/ttyS2" \
+		</dev/null >"$out/qemu.log" 2>&1 &
+	qpid=$!
+	python3 "$here/hostctl.py" "$ctl" "$qmp" >"$out/hostctl.log" 2>&1 &
+	hpid=$!
+	wait "$qpid" || rc=$?
+	kill "$hpid" 2>/dev/null || true
+	wait "$hpid" 2>/dev/null || true
 	case $rc in
 	0) ;;
 	124 | 137) log "guest did not finish within ${GUEST_TIMEOUT:-600}s (log: $out/console.log)" ;;
