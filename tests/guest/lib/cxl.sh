@@ -123,3 +123,16 @@ cxl_region_dax() {
 	done
 	return 1
 }
+
+# cxl_sanitize MEMDEV: sanitize (zero) a memdev that no region uses and wait
+# for it to finish (60 s at most); says how long it took on stderr
+cxl_sanitize() {
+	local i=0
+	echo 1 >"$CXL/$1/security/sanitize" || return 1
+	while [ "$(cat "$CXL/$1/security/state")" = sanitize ] && [ $i -lt 60 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	echo "sanitize of $1 took ${i}s, state $(cat "$CXL/$1/security/state")" >&2
+	[ "$(cat "$CXL/$1/security/state")" != sanitize ]
+}
