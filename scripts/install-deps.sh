@@ -21,7 +21,7 @@ PKGS=(
 	# firmware for the guest (the +ds orig tarball has none)
 	qemu-system-data seabios
 	# userspace
-	cmake g++ libcli11-dev nlohmann-json3-dev libnuma-dev
+	cmake g++ libcli11-dev nlohmann-json3-dev libnuma-dev libcxl-dev libdaxctl-dev uuid-dev
 	# guest initramfs
 	busybox-static ndctl daxctl numactl
 	# tools used by the harness

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <functional>
 #include <utility>
 
@@ -124,7 +125,9 @@ std::optional<std::uint64_t> free_ram(const Sysfs &sys, const Memdev &m)
 
 } // namespace
 
-Result<Memdev> read_memdev(const Sysfs &sys, const std::string &name)
+namespace {
+
+Result<Memdev> read_memdev_raw(const Sysfs &sys, const std::string &name)
 {
 	if (name.rfind("mem", 0) != 0 || !sys.exists(dev(name)))
 		return fail(ENODEV, dev(name), "no such CXL memdev");
@@ -145,12 +148,7 @@ Result<Memdev> read_memdev(const Sysfs &sys, const std::string &name)
 	return m;
 }
 
-Result<std::vector<Memdev>> list_memdevs(const Sysfs &sys)
-{
-	return read_all<Memdev>(sys, "mem", read_memdev);
-}
-
-std::vector<RootDecoder> list_root_decoders(const Sysfs &sys)
+std::vector<RootDecoder> list_root_decoders_raw(const Sysfs &sys)
 {
 	std::vector<RootDecoder> out;
 	for (const auto &root : sys.list(kCxlDevices, "root"))
@@ -167,14 +165,12 @@ std::vector<RootDecoder> list_root_decoders(const Sysfs &sys)
 	return out;
 }
 
-Result<Region> read_region(const Sysfs &sys, const std::string &name)
+Result<Region> read_region_raw(const Sysfs &sys, const std::string &name)
 {
 	if (name.rfind("region", 0) != 0 || !sys.exists(dev(name)))
 		return fail(ENODEV, dev(name), "no such CXL region");
 	Region r;
 	r.name = name;
-	r.mode = sys.read(dev(name, "mode")).value_or("");
-	r.private_type = sys.read(dev(name, "private_type")).value_or("");
 	r.size = sys.read_u64(dev(name, "size")).value_or(0);
 	r.committed = sys.read(dev(name, "commit")).value_or("0") == "1";
 	r.enabled = !sys.link_name(dev(name, "driver")).empty();
@@ -182,23 +178,79 @@ Result<Region> read_region(const Sysfs &sys, const std::string &name)
 	for (std::uint64_t i = 0; i < ways; i++)
 		if (auto t = sys.read(dev(name, "target" + std::to_string(i))); t && !t->empty())
 			r.targets.push_back(*t);
-	for (const auto &dr : sys.list(dev(name), "dax_region"))
-		for (const auto &d : sys.list(dev(name, dr), "dax")) {
+	read_region_extras(sys, r);
+	if (!r.dax.empty())
+		if (auto tn = sys.read(std::string(kDaxDevices) + "/" + r.dax + "/target_node"))
+			if (auto v = parse_u64(*tn))
+				r.node = static_cast<int>(*v);
+	return r;
+}
+
+// The object called @name in @all, or ENODEV naming its sysfs directory.
+template <class T>
+Result<T> find(Result<std::vector<T>> all, const std::string &name, const char *what)
+{
+	if (!all)
+		return std::unexpected(all.error());
+	for (auto &obj : *all)
+		if (obj.name == name)
+			return std::move(obj);
+	return fail(ENODEV, dev(name), std::string("no such ") + what);
+}
+
+} // namespace
+
+bool use_libcxl(const Sysfs &sys)
+{
+	return sys.is_real_root() && !std::getenv("PRIVNODE_NO_LIBCXL");
+}
+
+Result<Memdev> read_memdev(const Sysfs &sys, const std::string &name)
+{
+	if (use_libcxl(sys))
+		return find(libcxl::list_memdevs(), name, "CXL memdev");
+	return read_memdev_raw(sys, name);
+}
+
+Result<std::vector<Memdev>> list_memdevs(const Sysfs &sys)
+{
+	if (use_libcxl(sys))
+		return libcxl::list_memdevs();
+	return read_all<Memdev>(sys, "mem", read_memdev_raw);
+}
+
+Result<std::vector<RootDecoder>> list_root_decoders(const Sysfs &sys)
+{
+	if (use_libcxl(sys))
+		return libcxl::list_root_decoders(sys);
+	return list_root_decoders_raw(sys);
+}
+
+void read_region_extras(const Sysfs &sys, Region &r)
+{
+	r.mode = sys.read(dev(r.name, "mode")).value_or("");
+	r.private_type = sys.read(dev(r.name, "private_type")).value_or("");
+	for (const auto &dr : sys.list(dev(r.name), "dax_region"))
+		for (const auto &d : sys.list(dev(r.name, dr), "dax")) {
 			// Beside the devices (daxX.Y) sits the dax_region attribute group.
 			if (d.size() < 4 || !std::isdigit(static_cast<unsigned char>(d[3])))
 				continue;
 			r.dax = d;
-			auto tn = sys.read(std::string(kDaxDevices) + "/" + d + "/target_node");
-			if (tn)
-				if (auto v = parse_u64(*tn))
-					r.node = static_cast<int>(*v);
 		}
-	return r;
+}
+
+Result<Region> read_region(const Sysfs &sys, const std::string &name)
+{
+	if (use_libcxl(sys))
+		return find(libcxl::list_regions(sys), name, "CXL region");
+	return read_region_raw(sys, name);
 }
 
 Result<std::vector<Region>> list_regions(const Sysfs &sys)
 {
-	return read_all<Region>(sys, "region", read_region);
+	if (use_libcxl(sys))
+		return libcxl::list_regions(sys);
+	return read_all<Region>(sys, "region", read_region_raw);
 }
 
 Status online_dax_memory(const Sysfs &sys, const std::string &dax, const std::string &how)
@@ -260,8 +312,10 @@ Result<Region> create_region(const Sysfs &sys, const CreateRegion &req, StepLog 
 	// The root decoder: the one asked for, or the first that can do it.
 	const bool priv = req.type == RegionType::private_;
 	const auto roots = list_root_decoders(sys);
+	if (!roots)
+		return std::unexpected(roots.error());
 	const RootDecoder *root = nullptr;
-	for (const auto &r : roots)
+	for (const auto &r : *roots)
 		if (req.decoder.empty() ? r.cap_ram && (!priv || r.can_private) : r.name == req.decoder)
 			root = &r;
 	if (!root && !req.decoder.empty())
@@ -414,8 +468,11 @@ Status destroy_region(const Sysfs &sys, const std::string &name, StepLog log, vo
 			return st;
 	}
 	// The root decoder is the parent of the region in the device tree.
+	auto roots = list_root_decoders(sys);
+	if (!roots)
+		return std::unexpected(roots.error());
 	std::string root;
-	for (const auto &d : list_root_decoders(sys))
+	for (const auto &d : *roots)
 		if (sys.exists(dev(d.name, name)))
 			root = d.name;
 	if (root.empty())

@@ -78,10 +78,11 @@ TEST_CASE("cxl: memdevs, root decoders and regions")
 	CHECK((*memdevs)[0].endpoint == "endpoint2");
 	CHECK((*memdevs)[0].decoders == std::vector<std::string>{"decoder2.0", "decoder2.1"});
 	auto roots = list_root_decoders(sys);
-	REQUIRE(roots.size() == 1);
-	CHECK(roots[0].cap_ram);
-	CHECK_FALSE(roots[0].can_private);
-	CHECK(roots[0].granularity == 256);
+	REQUIRE(roots);
+	REQUIRE(roots->size() == 1);
+	CHECK((*roots)[0].cap_ram);
+	CHECK_FALSE((*roots)[0].can_private);
+	CHECK((*roots)[0].granularity == 256);
 }
 
 TEST_CASE("create-region sysram: every step written, memory onlined")

@@ -136,3 +136,13 @@ cxl_sanitize() {
 	echo "sanitize of $1 took ${i}s, state $(cat "$CXL/$1/security/state")" >&2
 	[ "$(cat "$CXL/$1/security/state")" != sanitize ]
 }
+
+# list_backends_agree ARGS...: privnodectl list ARGS enumerates the same
+# through libcxl/libdaxctl (its default on a real system) as through raw
+# sysfs (PRIVNODE_NO_LIBCXL=1)
+list_backends_agree() {
+	local a b
+	a=$(privnodectl list "$@") && b=$(PRIVNODE_NO_LIBCXL=1 privnodectl list "$@") || return 1
+	echo "libcxl: $a" >&2
+	[ "$a" = "$b" ] || { echo "raw sysfs: $b" >&2; return 1; }
+}

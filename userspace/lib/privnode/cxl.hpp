@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // CXL topology as /sys/bus/cxl shows it, and the region state machine.
 //
-// Debian's ndctl/libcxl 76.1 can neither create ram regions nor be pointed
-// at a fake sysfs tree, so everything here is raw sysfs under an injectable
-// root: the same steps cxl-cli (v77+) takes, testable without hardware.
+// On a real system the topology is enumerated with libcxl and libdaxctl
+// (ndctl 76.1), as cxl-cli and daxctl see it. Those libraries can neither
+// create ram regions (76.1 lacks cxl_decoder_create_ram_region) nor be
+// pointed at a fake sysfs tree, so the region state machine is raw sysfs
+// under an injectable root, the same steps cxl-cli (v77+) takes, and the
+// same model is also read from raw sysfs for fake trees (unit tests).
 #pragma once
 
 #include "privnode/error.hpp"
@@ -57,11 +60,28 @@ struct Region {
 	std::optional<int> node; // target node of the dax device
 };
 
+// Whether the functions below enumerate with libcxl/libdaxctl: on the real
+// sysfs root, unless PRIVNODE_NO_LIBCXL is set in the environment (raw
+// sysfs then, as for fake trees, so the two can be compared).
+[[nodiscard]] bool use_libcxl(const Sysfs &sys);
+
 [[nodiscard]] Result<std::vector<Memdev>> list_memdevs(const Sysfs &sys);
 [[nodiscard]] Result<Memdev> read_memdev(const Sysfs &sys, const std::string &name);
-[[nodiscard]] std::vector<RootDecoder> list_root_decoders(const Sysfs &sys);
+[[nodiscard]] Result<std::vector<RootDecoder>> list_root_decoders(const Sysfs &sys);
 [[nodiscard]] Result<std::vector<Region>> list_regions(const Sysfs &sys);
 [[nodiscard]] Result<Region> read_region(const Sysfs &sys, const std::string &name);
+
+// What libcxl 76.1 does not tell of a region: its mode, private_type and
+// dax device (Region::mode, private_type, dax), read from sysfs.
+void read_region_extras(const Sysfs &sys, Region &r);
+
+namespace libcxl {
+// The enumeration above through libcxl and libdaxctl (real sysfs only);
+// @sys serves what the libraries lack.
+[[nodiscard]] Result<std::vector<Memdev>> list_memdevs();
+[[nodiscard]] Result<std::vector<RootDecoder>> list_root_decoders(const Sysfs &sys);
+[[nodiscard]] Result<std::vector<Region>> list_regions(const Sysfs &sys);
+} // namespace libcxl
 
 struct CreateRegion {
 	std::string memdev;

@@ -18,6 +18,8 @@ public:
 	explicit Sysfs(std::filesystem::path root = "/") : root_(std::move(root)) {}
 
 	[[nodiscard]] std::filesystem::path real(const std::string &path) const;
+	// True on a real system (root "/"), false for a fake tree.
+	[[nodiscard]] bool is_real_root() const { return root_ == "/"; }
 
 	// The attribute's content without the trailing newline.
 	[[nodiscard]] Result<std::string> read(const std::string &path) const;
