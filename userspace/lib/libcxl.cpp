@@ -77,6 +77,17 @@ Memdev to_memdev(cxl_memdev *m)
 	return out;
 }
 
+// @fn(decoder) for each root decoder of every CXL bus.
+template <class F> void for_each_root_decoder(cxl_ctx *ctx, F fn)
+{
+	cxl_bus *bus;
+	cxl_bus_foreach(ctx, bus) {
+		cxl_decoder *d;
+		cxl_decoder_foreach(cxl_bus_get_port(bus), d)
+			fn(d);
+	}
+}
+
 } // namespace
 
 Result<std::vector<Memdev>> list_memdevs()
@@ -97,21 +108,17 @@ Result<std::vector<RootDecoder>> list_root_decoders(const Sysfs &sys)
 	if (!ctx)
 		return std::unexpected(ctx.error());
 	std::vector<RootDecoder> out;
-	cxl_bus *bus;
-	cxl_bus_foreach(ctx->get(), bus) {
-		cxl_decoder *d;
-		cxl_decoder_foreach(cxl_bus_get_port(bus), d) {
-			RootDecoder r;
-			r.name = str(cxl_decoder_get_devname(d));
-			r.cap_ram = cxl_decoder_is_volatile_capable(d);
-			r.cap_pmem = cxl_decoder_is_pmem_capable(d);
-			r.can_private = sys.exists(std::string(kCxlDevices) + "/" + r.name +
-						   "/create_private_region");
-			r.size = cxl_decoder_get_size(d);
-			r.granularity = cxl_decoder_get_interleave_granularity(d);
-			out.push_back(std::move(r));
-		}
-	}
+	for_each_root_decoder(ctx->get(), [&](cxl_decoder *d) {
+		RootDecoder r;
+		r.name = str(cxl_decoder_get_devname(d));
+		r.cap_ram = cxl_decoder_is_volatile_capable(d);
+		r.cap_pmem = cxl_decoder_is_pmem_capable(d);
+		r.can_private = sys.exists(std::string(kCxlDevices) + "/" + r.name +
+					   "/create_private_region");
+		r.size = cxl_decoder_get_size(d);
+		r.granularity = cxl_decoder_get_interleave_granularity(d);
+		out.push_back(std::move(r));
+	});
 	return out;
 }
 
@@ -124,27 +131,23 @@ Result<std::vector<Region>> list_regions(const Sysfs &sys)
 	if (!dctx)
 		return std::unexpected(dctx.error());
 	std::vector<Region> out;
-	cxl_bus *bus;
-	cxl_bus_foreach(ctx->get(), bus) {
-		cxl_decoder *d;
-		cxl_decoder_foreach(cxl_bus_get_port(bus), d) {
-			cxl_region *r;
-			cxl_region_foreach(d, r) {
-				Region reg;
-				reg.name = str(cxl_region_get_devname(r));
-				reg.size = cxl_region_get_size(r);
-				reg.committed = cxl_region_decode_is_committed(r) == 1;
-				reg.enabled = cxl_region_is_enabled(r) == 1;
-				const unsigned ways = cxl_region_get_interleave_ways(r);
-				for (unsigned i = 0; i < ways && ways != UINT_MAX; i++)
-					if (cxl_decoder *t = cxl_region_get_target_decoder(r, i))
-						reg.targets.push_back(str(cxl_decoder_get_devname(t)));
-				// libcxl 76.1 has no region mode, type or dax link.
-				read_region_extras(sys, reg);
-				out.push_back(std::move(reg));
-			}
+	for_each_root_decoder(ctx->get(), [&](cxl_decoder *d) {
+		cxl_region *r;
+		cxl_region_foreach(d, r) {
+			Region reg;
+			reg.name = str(cxl_region_get_devname(r));
+			reg.size = cxl_region_get_size(r);
+			reg.committed = cxl_region_decode_is_committed(r) == 1;
+			reg.enabled = cxl_region_is_enabled(r) == 1;
+			const unsigned ways = cxl_region_get_interleave_ways(r);
+			for (unsigned i = 0; i < ways && ways != UINT_MAX; i++)
+				if (cxl_decoder *t = cxl_region_get_target_decoder(r, i))
+					reg.targets.push_back(str(cxl_decoder_get_devname(t)));
+			// libcxl 76.1 has no region mode, type or dax link.
+			read_region_extras(sys, reg);
+			out.push_back(std::move(reg));
 		}
-	}
+	});
 	// The dax device's node, as daxctl reports it.
 	daxctl_region *dr;
 	daxctl_region_foreach(dctx->get(), dr) {
