@@ -5,8 +5,8 @@
 // create_private_region) is read from sysfs.
 #include "privnode/cxl.hpp"
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <climits>
 #include <cstdio>
 #include <memory>

@@ -137,6 +137,13 @@ cxl_sanitize() {
 	[ "$(cat "$CXL/$1/security/state")" != sanitize ]
 }
 
+# cxlcomp_sanitized MEMDEV: sanitize a compressed memdev; its physical and
+# logical usage (privnode-cxlcomp stats) must then both be 0
+cxlcomp_sanitized() {
+	cxl_sanitize "$1" &&
+		test "$(privnode-cxlcomp stats -d "$1" | jq -r '"\(.physical_used) \(.logical_used)"')" = "0 0"
+}
+
 # list_backends_agree ARGS...: privnodectl list ARGS enumerates the same
 # through libcxl/libdaxctl (its default on a real system) as through raw
 # sysfs (PRIVNODE_NO_LIBCXL=1)
