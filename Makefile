@@ -11,7 +11,8 @@ export SUITES
 export GUEST_TIMEOUT
 
 .PHONY: help check demo vm guest-test unit deps userspace kernel-tree kernel \
-	kernel-kasan qemu initramfs export export-qemu checkpatch check-series bench clean
+	kernel-debug qemu initramfs export export-qemu checkpatch check-series \
+	check-debug build-matrix bench clean
 
 help:
 	@echo "make demo          build everything, boot the CXL guest, show a CXL node in use"
@@ -23,11 +24,19 @@ help:
 	@echo "make export-qemu   export the QEMU tree (~/.cache/privnode/qemu) back into qemu/"
 	@echo "make checkpatch    checkpatch.pl --strict on every patch"
 	@echo "make check-series  build every prefix of the series (slow)"
-	@echo "make kernel-kasan  KASAN build of the test kernel (slow)"
+	@echo "make check-debug   make check on a KASAN/lockdep/kmemleak kernel (slow)"
+	@echo "make build-matrix  the series in the configurations review asks for (slow)"
+	@echo "make kernel-debug  the debug kernel of make check-debug"
 	@echo "make bench         CXL device vs DRAM throughput in one boot (BENCH_MB, BENCH_ROUNDS)"
 
 check:
 	@$(S)/check.sh
+
+check-debug:
+	@CHECK_VARIANT=debug $(S)/check.sh
+
+build-matrix: deps
+	@$(S)/build-matrix.sh
 
 demo: deps guest-artifacts
 	@$(S)/guest.sh demo
@@ -59,8 +68,8 @@ kernel-tree: deps
 kernel: kernel-tree
 	@$(S)/build-kernel.sh test >/dev/null
 
-kernel-kasan: kernel-tree
-	@$(S)/build-kernel.sh kasan
+kernel-debug: kernel-tree
+	@$(S)/build-kernel.sh debug
 
 qemu: deps
 	@$(S)/build-qemu.sh >/dev/null

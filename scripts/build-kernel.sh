@@ -2,7 +2,8 @@
 # Build bzImage out of tree from x86_64_defconfig + kvm_guest.config + our
 # kernel-config/ fragments, with ccache. Usage: build-kernel.sh [VARIANT]
 #   VARIANT "test" (default): qemu-guest + privnode + debug
-#   VARIANT "kasan": the test kernel plus KASAN (slow; not part of make check)
+#   VARIANT "debug": the test kernel plus KASAN, lockdep, kmemleak and more
+#   (kernel-config/check-debug.config; slow, for make check-debug)
 # Prints the path of bzImage on stdout.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -11,8 +12,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 variant=${1:-test}
 case "$variant" in
 test | series) frags=(qemu-guest privnode debug) ;;
-kasan) frags=(qemu-guest privnode debug kasan) ;;
-*) die "unknown kernel variant '$variant' (test, kasan)" ;;
+debug) frags=(qemu-guest privnode debug check-debug) ;;
+*) die "unknown kernel variant '$variant' (test, debug)" ;;
 esac
 
 TREE=${PRIVNODE_KTREE:-$PRIVNODE_CACHE/linux}

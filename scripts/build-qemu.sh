@@ -55,7 +55,15 @@ sync_tree() {
 	if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want $(git rev-parse HEAD)" ]; then
 		return 0
 	fi
-	git diff --quiet HEAD || die "$SRC has uncommitted changes; export them into qemu/ first"
+	git diff --quiet HEAD || die "$SRC has uncommitted changes; commit them and run 'make export-qemu' first"
+	# Commits made in the tree but never exported would be lost by the
+	# reset below: the tree must be what qemu/ last produced (or pristine).
+	if [ -f "$STAMP" ] && [ "$(cut -d' ' -f2 "$STAMP")" != "$(git rev-parse HEAD)" ]; then
+		die "$SRC has commits that are not in qemu/; run 'make export-qemu' or reset the branch"
+	fi
+	if [ ! -f "$STAMP" ] && [ "$(git rev-parse HEAD)" != "$(git rev-parse privnode-base)" ]; then
+		die "$SRC has commits but no record of the series they came from; export them ('make export-qemu') or reset to privnode-base"
+	fi
 	git reset -q --hard privnode-base
 	local p
 	while read -r p; do

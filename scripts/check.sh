@@ -3,13 +3,22 @@
 #   1 install packages   2 userspace build + unit tests   3 kernel tree +
 #   series + checkpatch  4 kernel build  5 QEMU build  6 initramfs
 #   7 boot the CXL guest and run the suites  8 one summary line
-# Environment: SUITES (comma list, default: every suite in tests/guest/suites),
-# GUEST_TIMEOUT (seconds), PRIVNODE_CACHE (default ~/.cache/privnode).
+# Environment: SUITES (comma list, default: every suite in tests/guest/suites
+# but bench-* and debug-*), GUEST_TIMEOUT (seconds), PRIVNODE_CACHE (default
+# ~/.cache/privnode), CHECK_VARIANT (test, the default; or debug: make
+# check-debug, the kernel of kernel-config/check-debug.config and, after
+# every suite, debug-kmemleak).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-RUN=$PRIVNODE_CACHE/runs/check
+variant=${CHECK_VARIANT:-test}
+case "$variant" in
+test) name="make check" ;;
+debug) name="make check-debug" ;;
+*) die "CHECK_VARIANT=$variant: must be test or debug" ;;
+esac
+RUN=$PRIVNODE_CACHE/runs/check${variant#test}
 mkdir -p "$RUN"
 passed=0 failed=0 skipped=0
 failures=()
@@ -52,7 +61,7 @@ failed=$((failed + cpbad))
 tail -n1 "$cplog" >&2
 
 stage "kernel build"
-kernel=$("$here/build-kernel.sh" test)
+kernel=$("$here/build-kernel.sh" "$variant")
 
 stage "QEMU build"
 qemu=$("$here/build-qemu.sh")
@@ -67,14 +76,18 @@ initrd=$PRIVNODE_CACHE/build/initramfs.cpio.gz
 "$here/mkinitramfs.sh" "$ubuild" "$initrd"
 
 if [ -z "${SUITES:-}" ]; then
-	SUITES=$(cd "$PRIVNODE_TOP/tests/guest/suites" && ls | grep -v "^bench-" | paste -sd, -)
+	SUITES=$(cd "$PRIVNODE_TOP/tests/guest/suites" && ls | grep -v -e "^bench-" -e "^debug-" | paste -sd, -)
+	# Leaks are judged once every other suite has run.
+	[ "$variant" != debug ] || SUITES+=,debug-kmemleak
 fi
+# The debug kernel runs several times slower under TCG.
+[ "$variant" != debug ] || export GUEST_TIMEOUT=${GUEST_TIMEOUT:-3600}
 stage "guest: $SUITES"
 KERNEL=$kernel INITRD=$initrd QEMU=$qemu \
 	"$here/run-guest.sh" check "$RUN" "$SUITES" || true
 glog=$RUN/report.txt
-"$ubuild/userspace/harness/privnode-guestlog" "$RUN/tap.log" "$RUN/console.log" \
-	$(tr , ' ' <<<"$SUITES") >"$glog" || true
+"$ubuild/userspace/harness/privnode-guestlog" --expected-skips "$PRIVNODE_TOP/tests/guest/expected-skips" \
+	"$RUN/tap.log" "$RUN/console.log" $(tr , ' ' <<<"$SUITES") >"$glog" || true
 grep -vE '^PASS ' "$glog" | sed '$d' >&2 || true
 gline=$(tail -n1 "$glog" 2>/dev/null || true)
 if [[ "$gline" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed(,\ ([0-9]+)\ skipped)?$ ]]; then
@@ -91,7 +104,7 @@ echo "guest: $gline" >&2
 
 printf '\n' >&2
 for f in "${failures[@]}"; do echo "FAILED: $f" >&2; done
-echo "make check took $(elapsed)" >&2
+echo "$name took $(elapsed)" >&2
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
 else

@@ -8,12 +8,47 @@ suite writes one QMP command per line (JSON: {"execute": ..., "arguments":
 "error" object, events skipped) back as one line. Lines that are not JSON
 get an error reply. Every exchange is logged to stderr.
 
+Only the commands in ALLOWED are forwarded: the guest must not reach QMP
+commands that act on the host (human-monitor-command, migrate "exec:...",
+device_add, quit, ...). Anything else is refused with a HostctlRefused
+error that names the command, and QEMU never sees it.
+
     hostctl.py CTL_SOCKET QMP_SOCKET
 """
 import json
 import socket
 import sys
 import time
+
+# The compressed device's commands and the queries the guest suites use.
+ALLOWED = frozenset({
+    "cxl-compressed-query",
+    "cxl-compressed-force-ratio",
+    "cxl-compressed-fill",
+    "cxl-compressed-inject-event",
+    "query-status",
+})
+# Keys a forwarded request may carry ("exec-oob" and anything new are not).
+ALLOWED_KEYS = frozenset({"execute", "arguments"})
+
+
+class Refused(Exception):
+    """A well-formed request the relay will not forward."""
+
+
+def check_request(req):
+    """Raise ValueError for a malformed request, Refused for a forbidden one."""
+    if not isinstance(req, dict) or "execute" not in req:
+        raise ValueError("not a QMP command object")
+    extra = set(req) - ALLOWED_KEYS
+    if extra:
+        raise Refused(f"key(s) {sorted(extra)} not forwarded")
+    cmd = req["execute"]
+    if not isinstance(cmd, str) or cmd not in ALLOWED:
+        raise Refused(f"command {cmd!r} is not forwarded to QMP "
+                      f"(allowed: {', '.join(sorted(ALLOWED))})")
+    if "arguments" in req and not isinstance(req["arguments"], dict):
+        raise ValueError("arguments must be an object")
 
 
 def connect(path, timeout=60.0):
@@ -67,9 +102,10 @@ def main():
             continue
         try:
             req = json.loads(line)
-            if not isinstance(req, dict) or "execute" not in req:
-                raise ValueError("not a QMP command object")
+            check_request(req)
             reply = qmp.command(req)
+        except Refused as e:
+            reply = {"error": {"class": "HostctlRefused", "desc": str(e)}}
         except ValueError as e:
             reply = {"error": {"class": "HostctlError", "desc": f"{e}: {line!r}"}}
         print(f"hostctl: {line} -> {json.dumps(reply)}", file=sys.stderr, flush=True)

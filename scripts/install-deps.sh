@@ -28,12 +28,12 @@ PKGS=(
 	jq dpkg-dev
 )
 
-need_install() {
+# missing PKG...: the packages of the list that are not installed
+missing() {
 	local p
 	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || return 0
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || echo "$p"
 	done
-	return 1
 }
 
 enable_sources() {
@@ -57,11 +57,17 @@ EOS
 
 main() {
 	mkdir -p "$PRIVNODE_CACHE"
-	enable_sources
-	if ! need_install "${PKGS[@]}" "${BPO_PKGS[@]}"; then
-		exit 0
+	local need
+	need=$(missing "${PKGS[@]}" "${BPO_PKGS[@]}" | xargs)
+	[ -f "$SRC" ] && [ -z "$need" ] && exit 0
+	# Check before anything is written under /etc/apt.
+	if [ "$(id -u)" != 0 ]; then
+		[ -z "$need" ] || log "missing packages: $need"
+		[ -f "$SRC" ] || log "missing apt sources: $SRC (bookworm-backports and deb-src)"
+		die "installing needs root: run 'sudo $0' once (or 'sudo make deps'), then retry"
 	fi
-	[ "$(id -u)" = 0 ] || die "missing packages and not root: run $0 as root"
+	enable_sources
+	[ -n "$need" ] || exit 0
 	export DEBIAN_FRONTEND=noninteractive
 	local logf=$PRIVNODE_CACHE/logs/apt
 	log "installing packages (logs: $logf-*.log)"

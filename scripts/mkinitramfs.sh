@@ -12,8 +12,12 @@ trap 'rm -rf "$root"' EXIT
 chmod 755 "$root" # mktemp makes it 0700: the guest's / must be traversable
 mkdir -p "$root"/{bin,sbin,lib,lib64,usr/bin,usr/lib,etc,proc,sys,dev,tmp,run,privnode/bin}
 
-[ -x /bin/busybox ] && file -L /bin/busybox | grep -q static ||
-	die "/bin/busybox is missing or not static (apt-get install busybox-static)"
+# Static means no program interpreter (readelf is in binutils, which
+# build-essential brings; file(1) is not installed on a minimal system).
+[ -x /bin/busybox ] || die "/bin/busybox is missing (apt-get install busybox-static)"
+command -v readelf >/dev/null || die "readelf not found (apt-get install binutils)"
+! readelf -lW /bin/busybox | grep -q 'program interpreter' ||
+	die "/bin/busybox is dynamically linked; the initramfs needs busybox-static (apt-get install busybox-static)"
 cp /bin/busybox "$root/bin/busybox"
 
 # copy_with_libs BINARY: the binary into /usr/bin, its libraries into /lib.

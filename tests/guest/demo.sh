@@ -38,7 +38,11 @@ grep Mems_allowed_list /proc/self/status
 
 if [ "$type" = private ]; then
 	say "Ordinary allocations never land there (malloc, mmap, THP, tmpfs, slab)"
-	run privnode-isolation --mb 16 --tmpfs /tmp | grep -v '^#'
+	# Through a file, not a pipe: a pipe would hide its exit status.
+	rc=0
+	run privnode-isolation --mb 16 --tmpfs /tmp >/tmp/isolation.tap || rc=$?
+	grep -v '^#' /tmp/isolation.tap || true
+	[ "$rc" = 0 ] || { echo "demo: privnode-isolation failed (exit status $rc)" >&2; exit 1; }
 
 	say "mbind(MPOL_BIND) and move_pages do: the region's owner opted in"
 	run privnode-placement mbind "$nid" --pages 256

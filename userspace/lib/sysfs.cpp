@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <fstream>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -78,6 +79,13 @@ Status Sysfs::write(const std::string &path, const std::string &value) const
 	}
 	if (n < 0)
 		return fail(err, path, "write '" + value + "'");
+	if (!is_real_root()) {
+		std::ofstream log(root_ / kFakeWriteLog, std::ios::app);
+		log << path << " " << value << "\n";
+		if (!log)
+			return fail(EIO, (root_ / kFakeWriteLog).string(),
+				    "record the write of '" + value + "' to " + path);
+	}
 	return {};
 }
 

@@ -99,6 +99,11 @@ TEST_CASE("privnodectl create-region / destroy-region")
 	auto r = privnodectl(fake, "create-region -m mem0 -t sysram -s 256M -v");
 	REQUIRE(r.rc == 0);
 	auto j = nlohmann::json::parse(r.out);
+	const auto w = fake.writes();
+	REQUIRE(w.size() == 11);
+	CHECK(w.front() == "/sys/bus/cxl/devices/decoder0.0/create_ram_region region0");
+	CHECK(w[7] == "/sys/bus/cxl/devices/region0/commit 1");
+	CHECK(w.back() == "/sys/devices/system/memory/memory129/state online_movable");
 	CHECK(j["region"] == "region0");
 	CHECK(j["type"] == "sysram");
 	CHECK(j["dax"] == "dax0.0");
@@ -134,7 +139,7 @@ TEST_CASE("privnodectl create-region: bad input is refused with the reason")
 	auto missing = privnodectl(fake, "create-region -t sysram");
 	CHECK(missing.rc != 0);
 	CHECK_THAT(missing.err, ContainsSubstring("--memdev is required"));
-	// Nothing was created by any of these.
+	// Nothing was written by any of these.
+	CHECK(fake.writes().empty());
 	CHECK(fake.get("/sys/bus/cxl/devices/decoder2.0/dpa_size") == "0x0");
-	CHECK(fake.get("/sys/bus/cxl/devices/decoder0.0/create_ram_region") == "region0");
 }

@@ -7,6 +7,9 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
+
+#include "privnode/sysfs.hpp"
 
 namespace fs = std::filesystem;
 
@@ -54,6 +57,19 @@ public:
 	{
 		fs::create_directories(root_ / fs::path(path).relative_path());
 	}
+	// Every write libprivnode made under this tree, in order, as
+	// "PATH VALUE" (the log Sysfs::write keeps for fake roots).
+	std::vector<std::string> writes() const
+	{
+		std::vector<std::string> out;
+		std::ifstream in(root_ / privnode::kFakeWriteLog);
+		for (std::string line; std::getline(in, line);)
+			out.push_back(line);
+		return out;
+	}
+	// The writes so far are not of interest: start the log afresh.
+	void forget_writes() const { fs::remove(root_ / privnode::kFakeWriteLog); }
+
 	// Make writes to @path fail (EISDIR): a file replaced by a directory.
 	void break_file(const std::string &path) const
 	{

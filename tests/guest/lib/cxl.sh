@@ -18,6 +18,9 @@ nodelist_expand() {
 
 nodes_in() { nodelist_expand "$(cat "$NODE/$1")"; }
 
+# nodelist_csv "0-2,5" -> "0,1,2,5" (a canonical form to compare node lists)
+nodelist_csv() { nodelist_expand "$1" | xargs | tr ' ' ,; }
+
 # in_list WORD LIST...
 in_list() {
 	local w=$1
@@ -28,9 +31,22 @@ in_list() {
 
 # node_meminfo NID FIELD -> value in kB. Per-CPU vmstat deltas are folded
 # into the node counters first (stat_refresh), or small changes go unseen.
+# A reading that cannot be taken (no such node or field) prints nothing,
+# says why on stderr and fails: it is never an empty value to compare.
 node_meminfo() {
+	local v
 	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
-	awk -v f="$2:" '$3 == f { print $4 }' "$NODE/node$1/meminfo"
+	v=$(awk -v f="$2:" '$3 == f { print $4 }' "$NODE/node$1/meminfo") && is_num "$v" || {
+		echo "node_meminfo: no $2 in $NODE/node$1/meminfo" >&2
+		return 1
+	}
+	echo "$v"
+}
+
+# is_num VALUE: VALUE is a decimal integer (and not empty)
+is_num() {
+	case "$1" in '' | *[!0-9-]* | ?*-*) return 1 ;; esac
+	[ "$1" != - ]
 }
 
 # size_close_kb GOT_KB WANT_KB: a node's size matches a region's size. The
@@ -45,7 +61,18 @@ cxl_first_memdev() {
 }
 
 # hex or decimal -> decimal
-num() { printf '%d' "$1"; }
+# num VALUE: decimal or 0x hex -> decimal; an empty or bad VALUE (a file
+# that could not be read) fails instead of reading as 0
+num() {
+	[ -n "$1" ] || { echo "num: no value to read" >&2; return 1; }
+	printf '%d' "$1"
+}
+
+# same_value WHAT A B: two readings that were both taken (non-empty) and equal
+same_value() {
+	[ -n "$2" ] && [ -n "$3" ] || { echo "$1: a reading could not be taken ('$2', '$3')" >&2; return 1; }
+	[ "$2" = "$3" ] || { echo "$1: '$2' and '$3' differ" >&2; return 1; }
+}
 
 cxl_ram_size() { num "$(cat "$CXL/$1/ram/size")"; }
 
@@ -65,6 +92,19 @@ cxl_endpoint_of() {
 		[ "$(basename "$(readlink -f "$e/uport")")" = "$1" ] && { basename "$e"; return 0; }
 	done
 	return 1
+}
+
+# cxl_dpa_all_free MEMDEV: every endpoint decoder of MEMDEV (at least one)
+# reads a dpa_size of 0
+cxl_dpa_all_free() {
+	local ep d v n=0
+	ep=$(cxl_endpoint_of "$1") || { echo "no endpoint for $1" >&2; return 1; }
+	for d in "$CXL/$ep"/decoder*.*; do
+		v=$(num "$(cat "$d/dpa_size")") || return 1
+		[ "$v" = 0 ] || { echo "$d holds $v bytes of DPA" >&2; return 1; }
+		n=$((n + 1))
+	done
+	[ $n -gt 0 ]
 }
 
 # A free endpoint decoder (no DPA allocated) of a memdev.
@@ -151,5 +191,6 @@ list_backends_agree() {
 	local a b
 	a=$(privnodectl list "$@") && b=$(PRIVNODE_NO_LIBCXL=1 privnodectl list "$@") || return 1
 	echo "libcxl: $a" >&2
+	[ -n "$a" ] || { echo "privnodectl list $*: empty output" >&2; return 1; }
 	[ "$a" = "$b" ] || { echo "raw sysfs: $b" >&2; return 1; }
 }

@@ -48,8 +48,11 @@ tpn_status() {
 # pcp_kb NID -> kB of free pages parked on NID's per-CPU lists, which
 # MemFree does not count (they drift back to the buddy lists over time)
 pcp_kb() {
-	awk -v n="$1" '$1 == "Node" { cur = ($2 == n ",") }
-		cur && $1 == "count:" { s += $2 } END { print s * 4 + 0 }' /proc/zoneinfo
+	local v
+	v=$(awk -v n="$1" '$1 == "Node" { cur = ($2 == n ","); if (cur) seen = 1 }
+		cur && $1 == "count:" { s += $2 } END { if (seen) print s * 4 }' /proc/zoneinfo)
+	is_num "$v" || { echo "pcp_kb: node $1 not in /proc/zoneinfo" >&2; return 1; }
+	echo "$v"
 }
 
 # used_kb NID -> memory in use on NID in kB: MemUsed less the per-CPU lists.
@@ -58,33 +61,53 @@ pcp_kb() {
 # second, and MemFree trails that by the per-CPU vmstat deltas. Tests that
 # compare readings start from a freshly added node, whose lists are empty.
 used_kb() {
-	local u
-	u=$(node_meminfo "$1" MemUsed)
-	[ -n "$u" ] || return 1
-	echo $((u - $(pcp_kb "$1")))
+	local u p
+	u=$(node_meminfo "$1" MemUsed) || return 1
+	p=$(pcp_kb "$1") || return 1
+	echo $((u - p))
 }
 
 # nonbuddy_pages NID -> how many pages of NID's reserved range are not free
 # in the buddy allocator (/proc/kpageflags without KPF_BUDDY, bit 10): pages
 # in use, and free pages parked on per-CPU lists (none on a freshly added node)
 nonbuddy_pages() {
-	local start size
-	set -- $(tpn_range "$1") || return 1
+	local range start size pages words
+	range=$(tpn_range "$1") || { echo "nonbuddy_pages: no reserved range for node $1" >&2; return 1; }
+	set -- $range
 	start=$(num "$1") size=$(num "$2")
+	pages=$((size / 4096))
+	# One 64-bit word of flags per page; a short read is an error, not a count.
+	words=$(dd if=/proc/kpageflags bs=4096 skip=$((start / 4096 * 8 / 4096)) \
+		count=$((pages * 8 / 4096)) 2>/dev/null | od -An -v -tx8 | wc -w)
+	[ "$words" = "$pages" ] || {
+		echo "nonbuddy_pages: read $words of $pages page flags from /proc/kpageflags" >&2
+		return 1
+	}
 	dd if=/proc/kpageflags bs=4096 skip=$((start / 4096 * 8 / 4096)) \
-		count=$((size / 4096 * 8 / 4096)) 2>/dev/null | od -An -v -tx8 |
+		count=$((pages * 8 / 4096)) 2>/dev/null | od -An -v -tx8 |
 		awk '{ for (i = 1; i <= NF; i++) {
 			d = index("0123456789abcdef", substr($i, 14, 1)) - 1
 			if (int(d / 4) % 2 == 0) n++ } } END { print n + 0 }'
 }
 
-# vmstat_get NAME -> a /proc/vmstat counter
-vmstat_get() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+# vmstat_get NAME -> a /proc/vmstat counter (fails when there is none)
+vmstat_get() {
+	local v
+	v=$(awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat)
+	is_num "$v" || { echo "vmstat_get: no counter $1 in /proc/vmstat" >&2; return 1; }
+	echo "$v"
+}
 
-# same_kb WHAT WANT GOT: equal, or say both on stderr
-same_kb() {
+# same_count WHAT WANT GOT [UNIT]: equal, or say both on stderr. Both must
+# be readings (numbers): two empty strings are not "the same".
+same_count() {
+	if ! is_num "$2" || ! is_num "$3"; then
+		echo "$1: a reading could not be taken (before '$2', after '$3')" >&2
+		return 1
+	fi
 	[ "$2" = "$3" ] && return 0
-	echo "$1: was $2 kB, now $3 kB" >&2
+	echo "$1: was $2${4:-}, now $3${4:-}" >&2
 	return 1
 }
+same_kb() { same_count "$1" "$2" "$3" " kB"; }
 free_kb() { node_meminfo "$1" MemFree; }

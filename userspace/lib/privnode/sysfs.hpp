@@ -12,6 +12,9 @@
 
 namespace privnode {
 
+// The log of writes under a fake root (see Sysfs::write), relative to it.
+inline constexpr const char *kFakeWriteLog = ".privnode-writes";
+
 class Sysfs {
 public:
 	// @root is prepended to every absolute path ("/" on a real system).
@@ -26,6 +29,9 @@ public:
 	// An integer attribute, decimal or 0x-prefixed hex.
 	[[nodiscard]] Result<std::uint64_t> read_u64(const std::string &path) const;
 	// One write(2) of @value, as a shell "echo value > path" would do.
+	// Under a fake root, every write is also appended, in order, to
+	// ROOT/.privnode-writes as "PATH VALUE", so tests see the exact sequence
+	// (a fake attribute only keeps its last value).
 	[[nodiscard]] Status write(const std::string &path, const std::string &value) const;
 	[[nodiscard]] bool exists(const std::string &path) const;
 	// Names of the entries of @dir starting with @prefix, in natural order

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# make build-matrix: the whole series must build, with no error and no new
+# W=1 warning, in the configurations reviewers ask for:
+#   modules        CXL, dax and the privnode drivers as modules (modpost
+#                  checks every symbol they use is exported)
+#   numa-off       x86_64 without NUMA
+#   i386-numa-off  i386_defconfig (no NUMA) with the privnode options it can take
+#   hotremove-off  MEMORY_HOTREMOVE=n
+#   hotplug-off    MEMORY_HOTPLUG=n
+# Each variant is the test kernel's configuration (kernel-config/) with
+# kernel-config/matrix/VARIANT.config on top, built with W=1 in its own
+# object dir (a later run rebuilds incrementally). "New" warnings are those
+# on lines the series adds (git diff privnode-base..privnode), or anywhere
+# in a file it creates; warnings upstream code already had are counted
+# but do not fail. Slow (a full kernel build per variant): not part of
+# make check. Usage: build-matrix.sh [VARIANT...]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+all=(modules numa-off i386-numa-off hotremove-off hotplug-off)
+variants=("$@")
+[ ${#variants[@]} -gt 0 ] || variants=("${all[@]}")
+
+"$here/kernel-tree.sh"
+TREE=$PRIVNODE_CACHE/linux
+LOGDIR=$PRIVNODE_CACHE/logs
+mkdir -p "$LOGDIR"
+export CCACHE_DIR=${CCACHE_DIR:-$PRIVNODE_CACHE/ccache}
+export CCACHE_BASEDIR=$PRIVNODE_CACHE CCACHE_NOHASHDIR=1
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
+export KBUILD_BUILD_USER=privnode KBUILD_BUILD_HOST=privnode
+JOBS=${JOBS:-$(($(nproc) + 1))}
+
+# added_lines: "FILE:LINE" for every line the series adds to a .c/.h file
+added=$PRIVNODE_CACHE/build/matrix-added-lines
+mkdir -p "$(dirname "$added")"
+git -C "$TREE" diff -U0 privnode-base..privnode -- '*.c' '*.h' | awk '
+	/^\+\+\+ b\// { file = substr($0, 7) }
+	/^@@ / {
+		split($3, r, ",")
+		start = substr(r[1], 2) + 0; n = (r[2] == "") ? 1 : r[2] + 0
+		for (i = 0; i < n; i++) print file ":" start + i
+	}' | sort -u >"$added"
+
+# build VARIANT: configure and build; writes "errors new-warnings
+# old-warnings" to build/matrix-VARIANT/result
+build() {
+	local v=$1 arch=x86_64 defconfig=x86_64_defconfig frags obj log
+	frags=("$TREE/kernel/configs/kvm_guest.config"
+		"$PRIVNODE_TOP/kernel-config/qemu-guest.config"
+		"$PRIVNODE_TOP/kernel-config/privnode.config")
+	case "$v" in
+	modules | numa-off | hotremove-off | hotplug-off)
+		frags+=("$PRIVNODE_TOP/kernel-config/matrix/$v.config") ;;
+	i386-numa-off)
+		arch=i386 defconfig=i386_defconfig
+		frags+=("$PRIVNODE_TOP/kernel-config/matrix/numa-off.config") ;;
+	*) die "unknown build-matrix variant '$v' (${all[*]})" ;;
+	esac
+	obj=$PRIVNODE_CACHE/build/matrix-$v
+	log=$LOGDIR/build-matrix-$v.log
+	mkdir -p "$obj"
+	local kmake=(make -C "$TREE" O="$obj" ARCH="$arch" CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS")
+	local want
+	want=$(cat "$TREE/arch/x86/configs/$defconfig" "${frags[@]}" | sha256sum | cut -d' ' -f1)
+	if [ "$(cat "$obj/.privnode-config" 2>/dev/null)" != "$want" ]; then
+		{
+			"${kmake[@]}" "$defconfig" &&
+				KCONFIG_CONFIG="$obj/.config" "$TREE/scripts/kconfig/merge_config.sh" \
+					-m -O "$obj" "$obj/.config" "${frags[@]}" &&
+				"${kmake[@]}" olddefconfig
+		} >"$LOGDIR/build-matrix-$v-config.log" 2>&1 ||
+			die "configuring $v failed; log: $LOGDIR/build-matrix-$v-config.log"
+		echo "$want" >"$obj/.privnode-config"
+	fi
+	# What the variant is about must really be in its .config.
+	local must=()
+	case "$v" in
+	modules) must=(CONFIG_CXL_BUS=m CONFIG_DEV_DAX=m CONFIG_DEV_DAX_KMEM_PRIVATE=m) ;;
+	numa-off | i386-numa-off) must=("# CONFIG_NUMA is not set") ;;
+	hotremove-off) must=(CONFIG_MEMORY_HOTPLUG=y "# CONFIG_MEMORY_HOTREMOVE is not set") ;;
+	hotplug-off) must=("# CONFIG_MEMORY_HOTPLUG is not set") ;;
+	esac
+	local m
+	for m in "${must[@]}"; do
+		grep -qxF "$m" "$obj/.config" ||
+			die "$v: the configuration lost '$m' (see $obj/.config)"
+	done
+	# Warnings are printed only when a file is compiled: remove the objects
+	# of the files the series touches, so every run recompiles (and
+	# judges) all of them, and an incremental run misses none.
+	local f
+	git -C "$TREE" diff --name-only privnode-base..privnode -- '*.c' | while read -r f; do
+		rm -f "$obj/${f%.c}.o"
+	done
+	local rc=0
+	"${kmake[@]}" W=1 bzImage modules >"$log" 2>&1 || rc=$?
+	local errors new old
+	errors=$(grep -cE '(^|: )(error|ERROR):|Error [0-9]+' "$log" || true)
+	[ "$rc" = 0 ] || [ "$errors" -gt 0 ] || errors=1
+	grep -E '^[^ :]+:[0-9]+:[0-9]+: warning:' "$log" | sed -E "s|^$TREE/||; s|^\.\./\.\./linux/||" |
+		sort -u >"$obj/warnings.txt" || true
+	new=0 old=0
+	: >"$obj/new-warnings.txt"
+	while IFS= read -r w; do
+		local f=${w%%:*} rest=${w#*:}
+		local l=${rest%%:*}
+		if grep -qxF "$f:$l" "$added"; then
+			new=$((new + 1))
+			echo "$w" >>"$obj/new-warnings.txt"
+		else
+			old=$((old + 1))
+		fi
+	done <"$obj/warnings.txt"
+	echo "$errors $new $old" >"$obj/result"
+}
+
+ok=0 bad=0 i=0
+echo "TAP version 13"
+echo "1..${#variants[@]}"
+for v in "${variants[@]}"; do
+	i=$((i + 1))
+	t0=$SECONDS
+	log "build-matrix: $v"
+	rm -f "$PRIVNODE_CACHE/build/matrix-$v/result"
+	build "$v"
+	read -r errors new old <"$PRIVNODE_CACHE/build/matrix-$v/result"
+	took=$(((SECONDS - t0) / 60))m$(((SECONDS - t0) % 60))s
+	if [ "$errors" = 0 ] && [ "$new" = 0 ]; then
+		ok=$((ok + 1))
+		echo "ok $i - $v: 0 errors, 0 new W=1 warnings ($old in code the series does not touch), $took"
+	else
+		bad=$((bad + 1))
+		echo "not ok $i - $v: $errors error(s), $new new W=1 warning(s), $took (log: $LOGDIR/build-matrix-$v.log)"
+		grep -E '(^|: )(error|ERROR):' "$LOGDIR/build-matrix-$v.log" | head -n 10 | sed 's/^/#   /'
+		sed 's/^/#   /' "$PRIVNODE_CACHE/build/matrix-$v/new-warnings.txt" | head -n 10
+	fi
+done
+echo "$ok passed, $bad failed"
+[ "$bad" = 0 ]
