@@ -7,9 +7,12 @@
 #   i386-numa-off  i386_defconfig (no NUMA) with the privnode options it can take
 #   hotremove-off  MEMORY_HOTREMOVE=n
 #   hotplug-off    MEMORY_HOTPLUG=n
-# Each variant is the test kernel's configuration (kernel-config/) with
-# kernel-config/matrix/VARIANT.config on top, built with W=1 in its own
-# object dir (a later run rebuilds incrementally). "New" warnings are those
+# The x86_64 variants are tinyconfig + kernel-config/matrix/base.config
+# (what the series' code needs to be compiled) + privnode.config +
+# matrix/VARIANT.config; i386 is i386_defconfig + privnode.config +
+# matrix/numa-off.config. Each is built with W=1 in its own object dir (a
+# later run rebuilds incrementally), and every .c file the series touches
+# that the configuration enables must have been compiled. "New" warnings are those
 # on lines the series adds (git diff privnode-base..privnode), or anywhere
 # in a file it creates; warnings upstream code already had are counted
 # but do not fail. Slow (a full kernel build per variant): not part of
@@ -47,16 +50,14 @@ git -C "$TREE" diff -U0 privnode-base..privnode -- '*.c' '*.h' | awk '
 # build VARIANT: configure and build; writes "errors new-warnings
 # old-warnings" to build/matrix-VARIANT/result
 build() {
-	local v=$1 arch=x86_64 defconfig=x86_64_defconfig frags obj log
-	frags=("$TREE/kernel/configs/kvm_guest.config"
-		"$PRIVNODE_TOP/kernel-config/qemu-guest.config"
-		"$PRIVNODE_TOP/kernel-config/privnode.config")
+	local v=$1 arch=x86_64 defconfig=tinyconfig frags obj log
+	local kc=$PRIVNODE_TOP/kernel-config
 	case "$v" in
 	modules | numa-off | hotremove-off | hotplug-off)
-		frags+=("$PRIVNODE_TOP/kernel-config/matrix/$v.config") ;;
+		frags=("$kc/matrix/base.config" "$kc/privnode.config" "$kc/matrix/$v.config") ;;
 	i386-numa-off)
 		arch=i386 defconfig=i386_defconfig
-		frags+=("$PRIVNODE_TOP/kernel-config/matrix/numa-off.config") ;;
+		frags=("$kc/privnode.config" "$kc/matrix/numa-off.config") ;;
 	*) die "unknown build-matrix variant '$v' (${all[*]})" ;;
 	esac
 	obj=$PRIVNODE_CACHE/build/matrix-$v
@@ -64,7 +65,7 @@ build() {
 	mkdir -p "$obj"
 	local kmake=(make -C "$TREE" O="$obj" ARCH="$arch" CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS")
 	local want
-	want=$(cat "$TREE/arch/x86/configs/$defconfig" "${frags[@]}" | sha256sum | cut -d' ' -f1)
+	want=$(echo "$arch $defconfig" | cat - "${frags[@]}" | sha256sum | cut -d' ' -f1)
 	if [ "$(cat "$obj/.privnode-config" 2>/dev/null)" != "$want" ]; then
 		{
 			"${kmake[@]}" "$defconfig" &&
@@ -79,7 +80,7 @@ build() {
 	local must=()
 	case "$v" in
 	modules) must=(CONFIG_CXL_BUS=m CONFIG_DEV_DAX=m CONFIG_DEV_DAX_KMEM_PRIVATE=m) ;;
-	numa-off | i386-numa-off) must=("# CONFIG_NUMA is not set") ;;
+	numa-off | i386-numa-off) must=("# CONFIG_NUMA is not set" CONFIG_DEBUG_MEMORY_INIT=y) ;;
 	hotremove-off) must=(CONFIG_MEMORY_HOTPLUG=y "# CONFIG_MEMORY_HOTREMOVE is not set") ;;
 	hotplug-off) must=("# CONFIG_MEMORY_HOTPLUG is not set") ;;
 	esac
@@ -114,6 +115,10 @@ build() {
 			old=$((old + 1))
 		fi
 	done <"$obj/warnings.txt"
+	# Which of the series' files this configuration compiled (the others
+	# are configured out: the test driver without hotplug, say).
+	git -C "$TREE" diff --name-only privnode-base..privnode -- '*.c' | grep -v '^tools/' |
+		while read -r f; do [ -e "$obj/${f%.c}.o" ] || echo "$f"; done >"$obj/not-compiled.txt"
 	echo "$errors $new $old" >"$obj/result"
 }
 
@@ -131,6 +136,8 @@ for v in "${variants[@]}"; do
 	if [ "$errors" = 0 ] && [ "$new" = 0 ]; then
 		ok=$((ok + 1))
 		echo "ok $i - $v: 0 errors, 0 new W=1 warnings ($old in code the series does not touch), $took"
+		nc=$PRIVNODE_CACHE/build/matrix-$v/not-compiled.txt
+		[ ! -s "$nc" ] || echo "# $v: configured out: $(xargs <"$nc")"
 	else
 		bad=$((bad + 1))
 		echo "not ok $i - $v: $errors error(s), $new new W=1 warning(s), $took (log: $LOGDIR/build-matrix-$v.log)"

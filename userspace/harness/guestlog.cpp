@@ -521,6 +521,9 @@ std::optional<std::string> kernel_problem(const std::string &raw)
 		// "watchdog: BUG: soft lockup - CPU#0 stuck for 22s!" (BUG: too),
 		// "NMI watchdog: Watchdog detected hard LOCKUP on cpu 1".
 		"soft lockup", "hard LOCKUP",
+		// Debug kernels (make check-debug): lockdep's reports start with
+		// "WARNING:" except this one; kmemleak's background scan.
+		"INFO: trying to register non-static key", "suspected memory leak",
 	};
 	std::string line = chomp(raw);
 	for (const char *m : markers)

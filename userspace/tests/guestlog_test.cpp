@@ -578,3 +578,12 @@ TEST_CASE("a suite names its kernel problems; unknown expectations fail")
 	CHECK(u.failed() == 1);
 	CHECK_THAT(report(u), ContainsSubstring("unknown expectation: # privnode-expect oom-kills"));
 }
+
+TEST_CASE("kernel_problem: debug-kernel reports (lockdep, kmemleak)")
+{
+	CHECK(kernel_problem("[ 3.1] INFO: trying to register non-static key."));
+	CHECK(kernel_problem("[ 9.9] kmemleak: 2 new suspected memory leaks (see /sys/kernel/debug/kmemleak)"));
+	CHECK(kernel_problem("[ 1.0] WARNING: possible circular locking dependency detected"));
+	CHECK(kernel_problem("[ 1.0] BUG: sleeping function called from invalid context at mm/page_alloc.c:4321"));
+	CHECK_FALSE(kernel_problem("[ 1.0] kmemleak: Kernel memory leak detector initialized (mem pool available: 15000)"));
+}
