@@ -79,7 +79,8 @@ build() {
 	# What the variant is about must really be in its .config.
 	local must=()
 	case "$v" in
-	modules) must=(CONFIG_CXL_BUS=m CONFIG_DEV_DAX=m CONFIG_DEV_DAX_KMEM_PRIVATE=m) ;;
+	modules) must=(CONFIG_CXL_BUS=m CONFIG_DEV_DAX=m CONFIG_DEV_DAX_KMEM_PRIVATE=m
+		CONFIG_TEST_PRIVATE_NODE=m) ;;
 	numa-off | i386-numa-off) must=("# CONFIG_NUMA is not set" CONFIG_DEBUG_MEMORY_INIT=y) ;;
 	hotremove-off) must=(CONFIG_MEMORY_HOTPLUG=y "# CONFIG_MEMORY_HOTREMOVE is not set") ;;
 	hotplug-off) must=("# CONFIG_MEMORY_HOTPLUG is not set") ;;

@@ -80,8 +80,12 @@ if [ -z "${SUITES:-}" ]; then
 	# Leaks are judged once every other suite has run.
 	[ "$variant" != debug ] || SUITES+=,debug-kmemleak
 fi
-# The debug kernel runs several times slower under TCG.
-[ "$variant" != debug ] || export GUEST_TIMEOUT=${GUEST_TIMEOUT:-3600}
+# The debug kernel runs several times slower under TCG; PAGE_OWNER only
+# tracks pages when asked to on the command line.
+if [ "$variant" = debug ]; then
+	export GUEST_TIMEOUT=${GUEST_TIMEOUT:-3600}
+	export GUEST_APPEND="${GUEST_APPEND:-} page_owner=on"
+fi
 stage "guest: $SUITES"
 KERNEL=$kernel INITRD=$initrd QEMU=$qemu \
 	"$here/run-guest.sh" check "$RUN" "$SUITES" || true
