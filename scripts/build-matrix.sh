@@ -102,7 +102,8 @@ build() {
 	local errors new old
 	errors=$(grep -cE '(^|: )(error|ERROR):|Error [0-9]+' "$log" || true)
 	[ "$rc" = 0 ] || [ "$errors" -gt 0 ] || errors=1
-	grep -E '^[^ :]+:[0-9]+:[0-9]+: warning:' "$log" | sed -E "s|^$TREE/||; s|^\.\./\.\./linux/||" |
+	# Compiler warnings (FILE:LINE:COL:) and kernel-doc's (FILE:LINE:).
+	grep -E '^[^ :]+:[0-9]+(:[0-9]+)?: warning:' "$log" | sed -E "s|^$TREE/||; s|^\.\./\.\./linux/||" |
 		sort -u >"$obj/warnings.txt" || true
 	new=0 old=0
 	: >"$obj/new-warnings.txt"
