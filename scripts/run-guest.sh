@@ -8,7 +8,8 @@
 # mode), GUEST_APPEND (extra kernel command line), QMP_SOCKET (check mode: a
 # QMP server on this unix socket path instead of OUTDIR/qmp.sock; suites
 # reach QMP through ttyS2 and scripts/hostctl.py), CXL_DIRECT_MAP
-# (on|off: the compressed device's direct map, qemu/README.md; default on).
+# (on|off: the compressed device's direct map, qemu/README.md; default on),
+# GUEST_SMP (number of vCPUs, all on node 0; default 3).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -28,13 +29,14 @@ mode=${1:?usage: run-guest.sh check|demo|shell ...}
 # port, and a 4 GiB fixed memory window that can map it (its node comes
 # after these three). The device is our compressed one (qemu/README.md): 256 MiB
 # logical on 128 MiB of physical media.
+smp=${GUEST_SMP:-3}
 topology=(
-	-machine q35,cxl=on -accel tcg -cpu max -smp 3
+	-machine q35,cxl=on -accel tcg -cpu max -smp "$smp"
 	-m 1536M,maxmem=2G,slots=4
 	-object memory-backend-ram,id=ram0,size=1G
 	-object memory-backend-ram,id=ram1,size=256M
 	-object memory-backend-ram,id=ram2,size=256M
-	-numa node,nodeid=0,cpus=0-2,memdev=ram0
+	-numa node,nodeid=0,cpus=0-$((smp - 1)),memdev=ram0
 	-numa node,nodeid=1,memdev=ram1
 	-numa node,nodeid=2,memdev=ram2
 	-object memory-backend-ram,id=cxl-vmem0,share=on,size=256M
