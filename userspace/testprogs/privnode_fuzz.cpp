@@ -666,6 +666,7 @@ private:
 	void op_set_mempolicy();
 	void op_mbind();
 	void op_get_mempolicy();
+	struct PidChoice pick_pid(uint64_t other_below);
 	void op_move_pages();
 	void op_migrate_pages();
 	void op_status();
@@ -1256,26 +1257,33 @@ void Worker::op_get_mempolicy()
 			}
 }
 
+// The pid a move_pages/migrate_pages call names, from one draw of
+// below(20): 0-5 this process, 6 a pid that does not exist, 6 < n <
+// @other_below the root parent (unprivileged workers only), else 0 (self).
+enum class PidTarget { Self, Other, Missing };
+struct PidChoice {
+	int pid;
+	std::string who;
+	PidTarget target;
+};
+
+PidChoice Worker::pick_pid(uint64_t other_below)
+{
+	uint64_t pr = below(20);
+	if (pr < 6)
+		return {static_cast<int>(getpid()), "self", PidTarget::Self};
+	if (pr == 6)
+		return {0x3ffffff0, "nonexistent", PidTarget::Missing};
+	if (pr < other_below && cfg_.unpriv)
+		return {cfg_.parent, "parent (root)", PidTarget::Other};
+	return {0, "0", PidTarget::Self};
+}
+
 // move_pages: the same target for all pages, or a target per page; pages
 // from the regions and holes; self, another process or none.
 void Worker::op_move_pages()
 {
-	uint64_t pr = below(20);
-	int pid = 0;
-	std::string who = "0";
-	enum { Self, Other, Missing } target = Self;
-	if (pr < 6) {
-		pid = static_cast<int>(getpid());
-		who = "self";
-	} else if (pr == 6) {
-		target = Missing;
-		pid = 0x3ffffff0;
-		who = "nonexistent";
-	} else if (pr == 7 && cfg_.unpriv) {
-		target = Other;
-		pid = cfg_.parent;
-		who = "parent (root)";
-	}
+	const auto [pid, who, target] = pick_pid(8);
 	size_t count = chance(32) ? 0 : 1 + below(16);
 	std::vector<void *> addrs(count);
 	std::vector<int> nodes(count), status(count, kSentinel);
@@ -1319,9 +1327,9 @@ void Worker::op_move_pages()
 		return want_err(EINVAL, abi + ": flags");
 	if ((flags & kMfMoveAll) && cfg_.unpriv)
 		return want_err(EPERM, abi + ": MPOL_MF_MOVE_ALL needs CAP_SYS_NICE");
-	if (target == Missing)
+	if (target == PidTarget::Missing)
 		return want_err(ESRCH, abi + ": no such process");
-	if (target == Other)
+	if (target == PidTarget::Other)
 		return want_err(EPERM, abi + ": another user's process");
 	// do_pages_move: the first entry with a bad node ends the call
 	size_t bad = count;
@@ -1377,22 +1385,7 @@ void Worker::op_move_pages()
 
 void Worker::op_migrate_pages()
 {
-	uint64_t pr = below(20);
-	int pid = 0;
-	std::string who = "0";
-	enum { Self, Other, Missing } target = Self;
-	if (pr < 6) {
-		pid = static_cast<int>(getpid());
-		who = "self";
-	} else if (pr == 6) {
-		target = Missing;
-		pid = 0x3ffffff0;
-		who = "nonexistent";
-	} else if (pr < 9 && cfg_.unpriv) {
-		target = Other;
-		pid = cfg_.parent;
-		who = "parent (root)";
-	}
+	const auto [pid, who, target] = pick_pid(9);
 	Mask from = draw_mask(), to = draw_mask();
 	to.maxnode = from.maxnode; // one maxnode for both
 	to.null = from.null ? false : to.null;
@@ -1418,9 +1411,9 @@ void Worker::op_migrate_pages()
 	Nodes old, nw;
 	if (kernel_view(sys_, from, old, page_bits_) || kernel_view(sys_, to, nw, page_bits_))
 		return want_err(EINVAL, abi + ": nodemask");
-	if (target == Missing)
+	if (target == PidTarget::Missing)
 		return want_err(ESRCH, abi + ": no such process");
-	if (target == Other)
+	if (target == PidTarget::Other)
 		return want_err(EPERM, abi + ": another user's process");
 	Nodes nomig = nw & sys_.priv_set & ~sys_.priv_mig;
 	if (nomig.any())
