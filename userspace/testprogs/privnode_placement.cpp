@@ -8,6 +8,8 @@
 //   privnode-placement hot-remove NODE --remove-file PATH|--remove-cmd CMD
 //                      [--pages N]
 //   privnode-placement mbind-spread NODE,NODE[,...] [--pages N]
+//   privnode-placement hold NODE [--pages N]
+//   privnode-placement overfill NODE [--pages N]
 //
 // hot-remove binds pages to NODE, fills and verifies them there, then writes
 // NODE to PATH (a driver's remove file) or runs CMD (sh -c, e.g.
@@ -20,6 +22,14 @@
 // page is on one of them, each of them holds some, and the contents are
 // intact: give it more pages than the first node has free.
 //
+// hold binds pages to NODE, fills them, checks they are there, prints
+// "holding N pages on node NODE" and waits to be killed: a bystander.
+//
+// overfill binds more pages to NODE than it has and writes them one by one.
+// Running out of the node must fail this task's fault (SIGBUS), not kill
+// others: it exits 0 on SIGBUS, after printing how many pages it wrote, and
+// 1 if every page was written (the node was not full).
+//
 // Exit status 0 when everything was verified (or, with --expect-errno, when
 // the placement call failed with exactly that errno and nothing moved), 1
 // otherwise, 2 on bad usage.
@@ -27,6 +37,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -64,7 +75,8 @@ int usage()
 			     "[--pages N] [--expect-errno NAME]\n"
 			     "       privnode-placement hot-remove NODE --remove-file PATH|--remove-cmd CMD "
 			     "[--pages N]\n"
-			     "       privnode-placement mbind-spread NODE,NODE[,...] [--pages N]\n");
+			     "       privnode-placement mbind-spread NODE,NODE[,...] [--pages N]\n"
+			     "       privnode-placement hold|overfill NODE [--pages N]\n");
 	return 2;
 }
 
@@ -289,6 +301,64 @@ int do_hot_remove(const Args &a)
 	return 0;
 }
 
+int do_hold(const Args &a)
+{
+	Mapping m(a.pages);
+	NodeMask mask;
+	mask.set(a.node);
+	if (sys_mbind(m.page(0), m.bytes(), MPOL_BIND, mask, 0) < 0)
+		return refused(a, "mbind(MPOL_BIND)");
+	fill(m, kSeed);
+	if (int rc = check(a, m, a.node, "bound there"); rc)
+		return rc;
+	std::printf("holding %zu pages on node %d\n", m.pages(), a.node);
+	std::fflush(stdout);
+	for (;;)
+		pause();
+}
+
+volatile sig_atomic_t written; // pages of overfill written so far
+
+void on_sigbus(int)
+{
+	// async-signal-safe: a fixed message, then the count digit by digit
+	char buf[64] = "overfill: SIGBUS after ";
+	size_t n = std::strlen(buf);
+	char digits[24];
+	int d = 0;
+	for (unsigned long v = written; d == 0 || v; v /= 10)
+		digits[d++] = static_cast<char>('0' + v % 10);
+	while (d && n < sizeof(buf) - 16)
+		buf[n++] = digits[--d];
+	const char tail[] = " pages\n";
+	std::memcpy(buf + n, tail, sizeof(tail) - 1);
+	n += sizeof(tail) - 1;
+	if (write(STDOUT_FILENO, buf, n) < 0)
+		_exit(1);
+	_exit(0);
+}
+
+int do_overfill(const Args &a)
+{
+	Mapping m(a.pages);
+	NodeMask mask;
+	mask.set(a.node);
+	if (sys_mbind(m.page(0), m.bytes(), MPOL_BIND, mask, 0) < 0)
+		return refused(a, "mbind(MPOL_BIND)");
+	struct sigaction sa = {};
+	sa.sa_handler = on_sigbus;
+	if (sigaction(SIGBUS, &sa, nullptr) < 0)
+		return fail_errno("sigaction(SIGBUS)");
+	std::fflush(stdout);
+	for (size_t i = 0; i < m.pages(); i++) {
+		m.page(i)[0] = 1;
+		written = static_cast<sig_atomic_t>(i + 1);
+	}
+	std::fprintf(stderr, "privnode-placement: overfill: all %zu pages written onto node %d\n", m.pages(),
+		     a.node);
+	return 1;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -339,5 +409,9 @@ int main(int argc, char **argv)
 		return do_hot_remove(a);
 	if (a.op == "mbind-spread")
 		return do_mbind_spread(a);
+	if (a.op == "hold")
+		return do_hold(a);
+	if (a.op == "overfill")
+		return do_overfill(a);
 	return usage();
 }
