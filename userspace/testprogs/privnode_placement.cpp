@@ -9,6 +9,7 @@
 //                      [--pages N]
 //   privnode-placement mbind-spread NODE,NODE[,...] [--pages N]
 //   privnode-placement hold NODE [--pages N]
+//   privnode-placement home-node NODE,OTHER [--pages N]
 //   privnode-placement overfill NODE [--pages N]
 //
 // hot-remove binds pages to NODE, fills and verifies them there, then writes
@@ -24,6 +25,11 @@
 //
 // hold binds pages to NODE, fills them, checks they are there, prints
 // "holding N pages on node NODE" and waits to be killed: a bystander.
+//
+// home-node binds pages to private NODE and asks for private node OTHER,
+// which the policy does not name, as their home node
+// (set_mempolicy_home_node(2)): that must fail with EINVAL, NODE itself must
+// be accepted, and every page must then land on NODE.
 //
 // overfill binds more pages to NODE than it has and writes them one by one.
 // Running out of the node must fail this task's fault (SIGBUS), not kill
@@ -46,6 +52,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 using namespace pn;
@@ -76,7 +83,8 @@ int usage()
 			     "       privnode-placement hot-remove NODE --remove-file PATH|--remove-cmd CMD "
 			     "[--pages N]\n"
 			     "       privnode-placement mbind-spread NODE,NODE[,...] [--pages N]\n"
-			     "       privnode-placement hold|overfill NODE [--pages N]\n");
+			     "       privnode-placement hold|overfill NODE [--pages N]\n"
+			     "       privnode-placement home-node NODE,OTHER [--pages N]\n");
 	return 2;
 }
 
@@ -301,6 +309,36 @@ int do_hot_remove(const Args &a)
 	return 0;
 }
 
+int do_home_node(const Args &a)
+{
+	if (a.nodes.size() != 2)
+		return usage();
+	const int other = a.nodes[1];
+	Mapping m(a.pages);
+	NodeMask mask;
+	mask.set(a.node);
+	if (sys_mbind(m.page(0), m.bytes(), MPOL_BIND, mask, 0) < 0)
+		return refused(a, "mbind(MPOL_BIND)");
+	auto home = [&](int node) {
+		return syscall(SYS_set_mempolicy_home_node, reinterpret_cast<unsigned long>(m.page(0)),
+			       m.bytes(), static_cast<unsigned long>(node), 0UL);
+	};
+	if (home(other) == 0) {
+		std::fprintf(stderr,
+			     "privnode-placement: home-node: node %d, which the policy does not name, was "
+			     "accepted as home node\n",
+			     other);
+		return 1;
+	}
+	if (errno != EINVAL)
+		return fail_errno("set_mempolicy_home_node(" + std::to_string(other) + ") (want EINVAL)");
+	std::printf("home-node: node %d refused with EINVAL, as expected\n", other);
+	if (home(a.node) < 0)
+		return fail_errno("set_mempolicy_home_node(" + std::to_string(a.node) + ")");
+	fill(m, kSeed);
+	return check(a, m, a.node, "first touch with the named node as home node");
+}
+
 int do_hold(const Args &a)
 {
 	Mapping m(a.pages);
@@ -375,7 +413,7 @@ int main(int argc, char **argv)
 			return usage();
 		a.nodes.push_back(static_cast<int>(n));
 	}
-	if (a.nodes.empty() || (a.nodes.size() > 1 && a.op != "mbind-spread"))
+	if (a.nodes.empty() || (a.nodes.size() > 1 && a.op != "mbind-spread" && a.op != "home-node"))
 		return usage();
 	a.node = a.nodes[0];
 	for (int i = 3; i < argc; i++) {
@@ -411,6 +449,8 @@ int main(int argc, char **argv)
 		return do_mbind_spread(a);
 	if (a.op == "hold")
 		return do_hold(a);
+	if (a.op == "home-node")
+		return do_home_node(a);
 	if (a.op == "overfill")
 		return do_overfill(a);
 	return usage();
