@@ -9,6 +9,7 @@
 //                      [--pages N]
 //   privnode-placement mbind-spread NODE,NODE[,...] [--pages N]
 //   privnode-placement hold NODE [--pages N]
+//   privnode-placement mbind-move NODE [--pages N]
 //   privnode-placement home-node NODE,OTHER [--pages N]
 //   privnode-placement overfill NODE [--pages N]
 //
@@ -22,6 +23,10 @@
 // mbind-spread binds pages to several nodes (MPOL_BIND) and passes when every
 // page is on one of them, each of them holds some, and the contents are
 // intact: give it more pages than the first node has free.
+//
+// mbind-move fills pages where they first land (an ordinary node), then
+// mbind(MPOL_BIND, NODE, MPOL_MF_MOVE) migrates them: every page must be on
+// NODE and intact.
 //
 // hold binds pages to NODE, fills them, checks they are there, prints
 // "holding N pages on node NODE" and waits to be killed: a bystander.
@@ -83,7 +88,7 @@ int usage()
 			     "       privnode-placement hot-remove NODE --remove-file PATH|--remove-cmd CMD "
 			     "[--pages N]\n"
 			     "       privnode-placement mbind-spread NODE,NODE[,...] [--pages N]\n"
-			     "       privnode-placement hold|overfill NODE [--pages N]\n"
+			     "       privnode-placement hold|overfill|mbind-move NODE [--pages N]\n"
 			     "       privnode-placement home-node NODE,OTHER [--pages N]\n");
 	return 2;
 }
@@ -309,6 +314,23 @@ int do_hot_remove(const Args &a)
 	return 0;
 }
 
+int do_mbind_move(const Args &a)
+{
+	Mapping m(a.pages);
+	fill(m, kSeed);
+	const int home = home_of(m);
+	if (home == a.node) {
+		std::fprintf(stderr, "privnode-placement: mbind-move: the pages are on node %d already\n",
+			     a.node);
+		return 1;
+	}
+	NodeMask mask;
+	mask.set(a.node);
+	if (sys_mbind(m.page(0), m.bytes(), MPOL_BIND, mask, MPOL_MF_MOVE | MPOL_MF_STRICT) < 0)
+		return refused(a, "mbind(MPOL_BIND, MPOL_MF_MOVE|MPOL_MF_STRICT)");
+	return check(a, m, a.node, "moved there by mbind");
+}
+
 int do_home_node(const Args &a)
 {
 	if (a.nodes.size() != 2)
@@ -451,6 +473,8 @@ int main(int argc, char **argv)
 		return do_hold(a);
 	if (a.op == "home-node")
 		return do_home_node(a);
+	if (a.op == "mbind-move")
+		return do_mbind_move(a);
 	if (a.op == "overfill")
 		return do_overfill(a);
 	return usage();
