@@ -10,6 +10,7 @@
 //   privnode-placement mbind-spread NODE,NODE[,...] [--pages N]
 //   privnode-placement hold NODE [--pages N]
 //   privnode-placement mbind-move NODE [--pages N]
+//   privnode-placement with-policy NODE,NODE[,...] CMD [ARG...]
 //   privnode-placement home-node NODE,OTHER [--pages N]
 //   privnode-placement overfill NODE [--pages N]
 //
@@ -23,6 +24,9 @@
 // mbind-spread binds pages to several nodes (MPOL_BIND) and passes when every
 // page is on one of them, each of them holds some, and the contents are
 // intact: give it more pages than the first node has free.
+//
+// with-policy sets the task policy MPOL_BIND of the nodes and executes
+// CMD under it (the policy is inherited across exec).
 //
 // mbind-move fills pages where they first land (an ordinary node), then
 // mbind(MPOL_BIND, NODE, MPOL_MF_MOVE) migrates them: every page must be on
@@ -89,7 +93,8 @@ int usage()
 			     "[--pages N]\n"
 			     "       privnode-placement mbind-spread NODE,NODE[,...] [--pages N]\n"
 			     "       privnode-placement hold|overfill|mbind-move NODE [--pages N]\n"
-			     "       privnode-placement home-node NODE,OTHER [--pages N]\n");
+			     "       privnode-placement home-node NODE,OTHER [--pages N]\n"
+			     "       privnode-placement with-policy NODE,NODE[,...] CMD [ARG...]\n");
 	return 2;
 }
 
@@ -428,6 +433,22 @@ int main(int argc, char **argv)
 	Args a;
 	a.op = argv[1];
 	char *end;
+	if (a.op == "with-policy") {
+		if (argc < 4)
+			return usage();
+		NodeMask mask;
+		std::stringstream nodes(argv[2]);
+		for (std::string item; std::getline(nodes, item, ',');) {
+			long n = std::strtol(item.c_str(), &end, 10);
+			if (item.empty() || *end || n < 0 || n >= static_cast<long>(NodeMask::kBits))
+				return usage();
+			mask.set(static_cast<int>(n));
+		}
+		if (sys_set_mempolicy(MPOL_BIND, &mask) < 0)
+			return fail_errno(std::string("set_mempolicy(MPOL_BIND, ") + argv[2] + ")");
+		execvp(argv[3], argv + 3);
+		return fail_errno(std::string("exec ") + argv[3]);
+	}
 	std::stringstream list(argv[2]);
 	for (std::string item; std::getline(list, item, ',');) {
 		long n = std::strtol(item.c_str(), &end, 10);
