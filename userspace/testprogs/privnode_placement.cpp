@@ -11,6 +11,7 @@
 //   privnode-placement hold NODE [--pages N]
 //   privnode-placement mbind-move NODE [--pages N]
 //   privnode-placement with-policy NODE,NODE[,...] CMD [ARG...]
+//   privnode-placement collapse NODE
 //   privnode-placement home-node NODE,OTHER [--pages N]
 //   privnode-placement overfill NODE [--pages N]
 //
@@ -24,6 +25,11 @@
 // mbind-spread binds pages to several nodes (MPOL_BIND) and passes when every
 // page is on one of them, each of them holds some, and the contents are
 // intact: give it more pages than the first node has free.
+//
+// collapse binds 4 MiB to NODE as small pages (MADV_NOHUGEPAGE while they
+// are touched), then asks MADV_COLLAPSE for the 2 MiB inside: on a private
+// node that must fail with EINVAL, and every page must still be on NODE and
+// intact.
 //
 // with-policy sets the task policy MPOL_BIND of the nodes and executes
 // CMD under it (the policy is inherited across exec).
@@ -53,6 +59,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -61,6 +68,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -92,7 +100,7 @@ int usage()
 			     "       privnode-placement hot-remove NODE --remove-file PATH|--remove-cmd CMD "
 			     "[--pages N]\n"
 			     "       privnode-placement mbind-spread NODE,NODE[,...] [--pages N]\n"
-			     "       privnode-placement hold|overfill|mbind-move NODE [--pages N]\n"
+			     "       privnode-placement hold|overfill|mbind-move|collapse NODE [--pages N]\n"
 			     "       privnode-placement home-node NODE,OTHER [--pages N]\n"
 			     "       privnode-placement with-policy NODE,NODE[,...] CMD [ARG...]\n");
 	return 2;
@@ -319,6 +327,38 @@ int do_hot_remove(const Args &a)
 	return 0;
 }
 
+int do_collapse(const Args &a)
+{
+	constexpr size_t kHuge = 2u << 20;
+	Mapping m(2 * kHuge / Mapping::page_size());
+	auto base = reinterpret_cast<std::uintptr_t>(m.page(0));
+	char *huge = reinterpret_cast<char *>((base + kHuge - 1) & ~(kHuge - 1));
+	if (madvise(m.page(0), m.bytes(), MADV_NOHUGEPAGE) < 0)
+		return fail_errno("madvise(MADV_NOHUGEPAGE)");
+	NodeMask mask;
+	mask.set(a.node);
+	if (sys_mbind(m.page(0), m.bytes(), MPOL_BIND, mask, 0) < 0)
+		return refused(a, "mbind(MPOL_BIND)");
+	fill(m, kSeed);
+	if (int rc = check(a, m, a.node, "bound there as small pages"); rc)
+		return rc;
+	if (madvise(m.page(0), m.bytes(), MADV_HUGEPAGE) < 0)
+		return fail_errno("madvise(MADV_HUGEPAGE)");
+	constexpr int kMadvCollapse = 25; // MADV_COLLAPSE, newer than some libc headers
+	if (madvise(huge, kHuge, kMadvCollapse) == 0) {
+		std::fprintf(stderr, "privnode-placement: collapse: MADV_COLLAPSE of pages on node %d worked\n",
+			     a.node);
+		return 1;
+	}
+	int err = errno;
+	std::printf("collapse: MADV_COLLAPSE failed with %s\n", std::strerror(err));
+	if (err != EINVAL) {
+		std::fprintf(stderr, "privnode-placement: collapse: want EINVAL, got %s\n", std::strerror(err));
+		return 1;
+	}
+	return check(a, m, a.node, "after the refused collapse");
+}
+
 int do_mbind_move(const Args &a)
 {
 	Mapping m(a.pages);
@@ -496,6 +536,8 @@ int main(int argc, char **argv)
 		return do_home_node(a);
 	if (a.op == "mbind-move")
 		return do_mbind_move(a);
+	if (a.op == "collapse")
+		return do_collapse(a);
 	if (a.op == "overfill")
 		return do_overfill(a);
 	return usage();
