@@ -12,6 +12,7 @@
 //   privnode-placement mbind-move NODE [--pages N]
 //   privnode-placement with-policy NODE,NODE[,...] CMD [ARG...]
 //   privnode-placement collapse NODE
+//   privnode-placement stale NODE --remove-cmd CMD [--pages N]
 //   privnode-placement home-node NODE,OTHER [--pages N]
 //   privnode-placement overfill NODE [--pages N]
 //
@@ -25,6 +26,11 @@
 // mbind-spread binds pages to several nodes (MPOL_BIND) and passes when every
 // page is on one of them, each of them holds some, and the contents are
 // intact: give it more pages than the first node has free.
+//
+// stale binds pages to NODE (mbind, not touched yet), runs CMD (sh -c),
+// which takes the node's mempolicy opt-in away (ops cleared, or the node
+// removed and added again with other ops), then touches the pages: none may
+// land on NODE, and all must be intact.
 //
 // collapse binds 4 MiB to NODE as small pages (MADV_NOHUGEPAGE while they
 // are touched), then asks MADV_COLLAPSE for the 2 MiB inside: on a private
@@ -102,7 +108,8 @@ int usage()
 			     "       privnode-placement mbind-spread NODE,NODE[,...] [--pages N]\n"
 			     "       privnode-placement hold|overfill|mbind-move|collapse NODE [--pages N]\n"
 			     "       privnode-placement home-node NODE,OTHER [--pages N]\n"
-			     "       privnode-placement with-policy NODE,NODE[,...] CMD [ARG...]\n");
+			     "       privnode-placement with-policy NODE,NODE[,...] CMD [ARG...]\n"
+			     "       privnode-placement stale NODE --remove-cmd CMD [--pages N]\n");
 	return 2;
 }
 
@@ -327,6 +334,35 @@ int do_hot_remove(const Args &a)
 	return 0;
 }
 
+int do_stale(const Args &a)
+{
+	if (a.remove_cmd.empty())
+		return usage();
+	Mapping m(a.pages);
+	NodeMask mask;
+	mask.set(a.node);
+	if (sys_mbind(m.page(0), m.bytes(), MPOL_BIND, mask, 0) < 0)
+		return refused(a, "mbind(MPOL_BIND)");
+	std::fflush(stdout);
+	if (int st = std::system(a.remove_cmd.c_str()); st != 0) {
+		std::fprintf(stderr, "privnode-placement: stale: '%s' exited with status %d\n",
+			     a.remove_cmd.c_str(), st);
+		return 1;
+	}
+	fill(m, kSeed);
+	size_t on = 0;
+	for (int st : where(m))
+		on += st == a.node;
+	auto bad = verify(m, kSeed);
+	if (on || !bad.empty()) {
+		std::fprintf(stderr, "privnode-placement: stale: %zu of %zu pages on node %d, %zu corrupt\n", on,
+			     m.pages(), a.node, bad.size());
+		return 1;
+	}
+	std::printf("stale: no page on node %d after its opt-in went, contents intact\n", a.node);
+	return 0;
+}
+
 int do_collapse(const Args &a)
 {
 	constexpr size_t kHuge = 2u << 20;
@@ -538,6 +574,8 @@ int main(int argc, char **argv)
 		return do_mbind_move(a);
 	if (a.op == "collapse")
 		return do_collapse(a);
+	if (a.op == "stale")
+		return do_stale(a);
 	if (a.op == "overfill")
 		return do_overfill(a);
 	return usage();
