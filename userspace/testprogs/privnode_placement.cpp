@@ -146,6 +146,15 @@ int check(const Args &a, const Mapping &m, int node, const char *phase)
 	return 0;
 }
 
+// Bind all of @m to @node alone (MPOL_BIND, nothing touched); false, with
+// errno set, if the kernel refused.
+bool bind_to(const Mapping &m, int node)
+{
+	NodeMask mask;
+	mask.set(node);
+	return sys_mbind(m.page(0), m.bytes(), MPOL_BIND, mask, 0) == 0;
+}
+
 // The node the first page of @m is on now.
 int home_of(const Mapping &m)
 {
@@ -155,9 +164,7 @@ int home_of(const Mapping &m)
 int do_mbind(const Args &a)
 {
 	Mapping m(a.pages);
-	NodeMask mask;
-	mask.set(a.node);
-	if (sys_mbind(m.page(0), m.bytes(), MPOL_BIND, mask, 0) < 0)
+	if (!bind_to(m, a.node))
 		return refused(a, "mbind(MPOL_BIND)");
 	fill(m, kSeed);
 	int mode = -1, node = -1;
@@ -278,9 +285,7 @@ int do_hot_remove(const Args &a)
 	if (a.remove_file.empty() == a.remove_cmd.empty())
 		return usage();
 	Mapping m(a.pages);
-	NodeMask mask;
-	mask.set(a.node);
-	if (sys_mbind(m.page(0), m.bytes(), MPOL_BIND, mask, 0) < 0)
+	if (!bind_to(m, a.node))
 		return refused(a, "mbind(MPOL_BIND)");
 	fill(m, kSeed);
 	if (int rc = check(a, m, a.node, "bound there"); rc)
@@ -339,9 +344,7 @@ int do_stale(const Args &a)
 	if (a.remove_cmd.empty())
 		return usage();
 	Mapping m(a.pages);
-	NodeMask mask;
-	mask.set(a.node);
-	if (sys_mbind(m.page(0), m.bytes(), MPOL_BIND, mask, 0) < 0)
+	if (!bind_to(m, a.node))
 		return refused(a, "mbind(MPOL_BIND)");
 	std::fflush(stdout);
 	if (int st = std::system(a.remove_cmd.c_str()); st != 0) {
@@ -371,9 +374,7 @@ int do_collapse(const Args &a)
 	char *huge = reinterpret_cast<char *>((base + kHuge - 1) & ~(kHuge - 1));
 	if (madvise(m.page(0), m.bytes(), MADV_NOHUGEPAGE) < 0)
 		return fail_errno("madvise(MADV_NOHUGEPAGE)");
-	NodeMask mask;
-	mask.set(a.node);
-	if (sys_mbind(m.page(0), m.bytes(), MPOL_BIND, mask, 0) < 0)
+	if (!bind_to(m, a.node))
 		return refused(a, "mbind(MPOL_BIND)");
 	fill(m, kSeed);
 	if (int rc = check(a, m, a.node, "bound there as small pages"); rc)
@@ -418,9 +419,7 @@ int do_home_node(const Args &a)
 		return usage();
 	const int other = a.nodes[1];
 	Mapping m(a.pages);
-	NodeMask mask;
-	mask.set(a.node);
-	if (sys_mbind(m.page(0), m.bytes(), MPOL_BIND, mask, 0) < 0)
+	if (!bind_to(m, a.node))
 		return refused(a, "mbind(MPOL_BIND)");
 	auto home = [&](int node) {
 		return syscall(SYS_set_mempolicy_home_node, reinterpret_cast<unsigned long>(m.page(0)),
@@ -445,9 +444,7 @@ int do_home_node(const Args &a)
 int do_hold(const Args &a)
 {
 	Mapping m(a.pages);
-	NodeMask mask;
-	mask.set(a.node);
-	if (sys_mbind(m.page(0), m.bytes(), MPOL_BIND, mask, 0) < 0)
+	if (!bind_to(m, a.node))
 		return refused(a, "mbind(MPOL_BIND)");
 	fill(m, kSeed);
 	if (int rc = check(a, m, a.node, "bound there"); rc)
@@ -482,9 +479,7 @@ void on_sigbus(int)
 int do_overfill(const Args &a)
 {
 	Mapping m(a.pages);
-	NodeMask mask;
-	mask.set(a.node);
-	if (sys_mbind(m.page(0), m.bytes(), MPOL_BIND, mask, 0) < 0)
+	if (!bind_to(m, a.node))
 		return refused(a, "mbind(MPOL_BIND)");
 	struct sigaction sa = {};
 	sa.sa_handler = on_sigbus;
