@@ -504,28 +504,23 @@ int main(int argc, char **argv)
 	Args a;
 	a.op = argv[1];
 	char *end;
-	if (a.op == "with-policy") {
-		if (argc < 4)
-			return usage();
-		NodeMask mask;
-		std::stringstream nodes(argv[2]);
-		for (std::string item; std::getline(nodes, item, ',');) {
-			long n = std::strtol(item.c_str(), &end, 10);
-			if (item.empty() || *end || n < 0 || n >= static_cast<long>(NodeMask::kBits))
-				return usage();
-			mask.set(static_cast<int>(n));
-		}
-		if (sys_set_mempolicy(MPOL_BIND, &mask) < 0)
-			return fail_errno(std::string("set_mempolicy(MPOL_BIND, ") + argv[2] + ")");
-		execvp(argv[3], argv + 3);
-		return fail_errno(std::string("exec ") + argv[3]);
-	}
 	std::stringstream list(argv[2]);
 	for (std::string item; std::getline(list, item, ',');) {
 		long n = std::strtol(item.c_str(), &end, 10);
 		if (item.empty() || *end || n < 0 || n >= static_cast<long>(NodeMask::kBits))
 			return usage();
 		a.nodes.push_back(static_cast<int>(n));
+	}
+	if (a.op == "with-policy") {
+		if (argc < 4)
+			return usage();
+		NodeMask mask;
+		for (int n : a.nodes)
+			mask.set(n);
+		if (sys_set_mempolicy(MPOL_BIND, &mask) < 0)
+			return fail_errno(std::string("set_mempolicy(MPOL_BIND, ") + argv[2] + ")");
+		execvp(argv[3], argv + 3);
+		return fail_errno(std::string("exec ") + argv[3]);
 	}
 	if (a.nodes.empty() || (a.nodes.size() > 1 && a.op != "mbind-spread" && a.op != "home-node"))
 		return usage();
