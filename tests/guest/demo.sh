@@ -44,7 +44,10 @@ if [ "$type" = private ]; then
 	grep -v '^#' /tmp/isolation.tap || true
 	[ "$rc" = 0 ] || { echo "demo: privnode-isolation failed (exit status $rc)" >&2; exit 1; }
 
-	say "mbind(MPOL_BIND) and move_pages do: the region's owner opted in"
+	say "Grant the node to the programs of the system (the root cgroup's cpuset)"
+	run privnodectl cpuset / --add "$nid"
+
+	say "mbind(MPOL_BIND) and move_pages do: the region's owner opted in, the admin granted it"
 	run privnode-placement mbind "$nid" --pages 256
 	run privnode-placement move-pages "$nid" --pages 256
 fi

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// privnodectl cpuset: show or change which nodes a cgroup v2 cpuset may use
-// (how a private node is granted to the programs of one cgroup).
+// privnodectl cpuset: show or change which nodes a cgroup v2 cpuset may use:
+// how an administrator grants a private node to the programs of one cgroup
+// (its cpuset.mems), or of the whole system (the root's cpuset.mems.private).
 #include "commands.hpp"
 #include "json.hpp"
 
@@ -17,9 +18,27 @@ nlohmann::ordered_json to_json(const privnode::Cpuset &c)
 {
 	nlohmann::ordered_json j;
 	j["cgroup"] = "/" + c.cgroup;
-	j["mems"] = privnode::format_nodelist(c.mems);
+	if (c.cgroup.empty()) {
+		if (c.has_private)
+			j["mems_private"] = privnode::format_nodelist(c.private_);
+	} else {
+		j["mems"] = privnode::format_nodelist(c.mems);
+	}
 	j["mems_effective"] = privnode::format_nodelist(c.effective);
+	if (c.has_sysram)
+		j["mems_sysram"] = privnode::format_nodelist(c.sysram);
 	return j;
+}
+
+std::vector<int> apply(std::vector<int> nodes, const CpusetOpts &o)
+{
+	for (int n : o.add)
+		if (std::find(nodes.begin(), nodes.end(), n) == nodes.end())
+			nodes.push_back(n);
+	for (int n : o.remove)
+		nodes.erase(std::remove(nodes.begin(), nodes.end(), n), nodes.end());
+	std::sort(nodes.begin(), nodes.end());
+	return nodes;
 }
 
 } // namespace
@@ -35,18 +54,19 @@ int cmd_cpuset(const Global &g, const CpusetOpts &o)
 	}
 	if (!require_root(g, "cpuset"))
 		return 1;
-	// An empty cpuset.mems means "inherit": start from the effective set.
-	std::vector<int> mems = c->mems.empty() ? c->effective : c->mems;
-	for (int n : o.add)
-		if (std::find(mems.begin(), mems.end(), n) == mems.end())
-			mems.push_back(n);
-	for (int n : o.remove)
-		mems.erase(std::remove(mems.begin(), mems.end(), n), mems.end());
-	std::sort(mems.begin(), mems.end());
-	if (mems.empty())
-		return error("cpuset", "refusing to leave /" + o.cgroup + " with no memory node");
-	if (auto st = privnode::set_cpuset_mems(g.sys, o.cgroup, mems); !st)
-		return error("cpuset", to_string(st.error()));
+	if (o.cgroup.empty()) {
+		// The root has no cpuset.mems: its grant of private nodes is
+		// cpuset.mems.private, for the whole system.
+		if (auto st = privnode::set_root_private_grant(g.sys, apply(c->private_, o)); !st)
+			return error("cpuset", to_string(st.error()));
+	} else {
+		// An empty cpuset.mems means "inherit": start from the effective set.
+		auto mems = apply(c->mems.empty() ? c->effective : c->mems, o);
+		if (mems.empty())
+			return error("cpuset", "refusing to leave /" + o.cgroup + " with no memory node");
+		if (auto st = privnode::set_cpuset_mems(g.sys, o.cgroup, mems); !st)
+			return error("cpuset", to_string(st.error()));
+	}
 	auto after = privnode::read_cpuset(g.sys, o.cgroup);
 	if (!after)
 		return error("cpuset", to_string(after.error()));

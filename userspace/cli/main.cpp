@@ -57,7 +57,9 @@ int main(int argc, char **argv)
 
 	CpusetOpts cs;
 	auto *cpuset = app.add_subcommand("cpuset", "Show or change the nodes a cgroup v2 cpuset may use");
-	cpuset->add_option("CGROUP", cs.cgroup, "cgroup below /sys/fs/cgroup, e.g. work/db")->required();
+	cpuset->add_option("CGROUP", cs.cgroup,
+			   "cgroup below /sys/fs/cgroup, e.g. work/db; / is the root, whose grant is system-wide")
+		->required();
 	cpuset->add_option("-a,--add", cs.add, "Let the cgroup use these nodes")->check(CLI::NonNegativeNumber);
 	cpuset->add_option("-r,--remove", cs.remove, "Take these nodes away")->check(CLI::NonNegativeNumber);
 
@@ -77,7 +79,13 @@ int main(int argc, char **argv)
 		return cmd_online(g, target, true);
 	if (*offline)
 		return cmd_online(g, target, false);
-	if (*cpuset)
+	if (*cpuset) {
+		// "/", "/work/db/" and "work/db" name cgroups the same way
+		while (!cs.cgroup.empty() && cs.cgroup.front() == '/')
+			cs.cgroup.erase(0, 1);
+		while (!cs.cgroup.empty() && cs.cgroup.back() == '/')
+			cs.cgroup.pop_back();
 		return cmd_cpuset(g, cs);
+	}
 	return 1;
 }

@@ -42,6 +42,20 @@ Result<Cpuset> read_cpuset(const Sysfs &sys, const std::string &cgroup)
 			return std::unexpected(mems.error());
 		c.mems = *mems;
 	}
+	if (sys.exists(cg_path(cgroup, "cpuset.mems.sysram"))) {
+		auto sysram = read_nodelist(sys, cg_path(cgroup, "cpuset.mems.sysram"));
+		if (!sysram)
+			return std::unexpected(sysram.error());
+		c.has_sysram = true;
+		c.sysram = *sysram;
+	}
+	if (cgroup.empty() && sys.exists(cg_path(cgroup, "cpuset.mems.private"))) {
+		auto grant = read_nodelist(sys, cg_path(cgroup, "cpuset.mems.private"));
+		if (!grant)
+			return std::unexpected(grant.error());
+		c.has_private = true;
+		c.private_ = *grant;
+	}
 	return c;
 }
 
@@ -53,6 +67,17 @@ Status set_cpuset_mems(const Sysfs &sys, const std::string &cgroup, const std::v
 	if (!cur)
 		return std::unexpected(cur.error());
 	return sys.write(cg_path(cgroup, "cpuset.mems"), format_nodelist(mems));
+}
+
+Status set_root_private_grant(const Sysfs &sys, const std::vector<int> &nodes)
+{
+	auto cur = read_cpuset(sys, "");
+	if (!cur)
+		return std::unexpected(cur.error());
+	if (!cur->has_private)
+		return fail(EOPNOTSUPP, cg_path("", "cpuset.mems.private"),
+			    "this kernel has no system-wide grant of private nodes");
+	return sys.write(cg_path("", "cpuset.mems.private"), format_nodelist(nodes));
 }
 
 } // namespace privnode

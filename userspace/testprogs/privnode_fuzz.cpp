@@ -8,14 +8,33 @@
 //                 [--anon-pages N] [--shmem-pages N] [--timeout SEC]
 //
 // Workers: every combination of a cgroup (the one we were started in; a
-// child whose cpuset.mems names the ordinary and the private nodes, which
-// cgroup v2 accepts while cpuset.mems.effective and Mems_allowed must stay
-// without private nodes; a child with cpuset.mems = the first ordinary node)
-// and a user (root, then nobody: 65534 after joining the cgroup), each a
-// process of its own, all running at once. The last child also has a CPU
-// of its own, and root workers move between the cgroups now and then: a
-// move that changes the effective cpus or mems rebinds the task policy,
-// which must keep the private nodes that have the mempolicy opt-in.
+// child whose cpuset.mems names the ordinary and the private nodes; a child
+// with cpuset.mems = the first ordinary node) and a user (root, then
+// nobody: 65534 after joining the cgroup), each a process of its own, all
+// running at once. The first ordinary node's child also has a CPU of its
+// own, and root workers move between the cgroups now and then, also into a
+// child of the ordinary nodes where no worker starts: a move that changes
+// the effective cpus or ordinary mems rebinds the task policy, which must
+// keep the private nodes that have the mempolicy opt-in.
+//
+// Private nodes need an administrator's grant (cgroup v2). The root
+// cgroup's cpuset.mems.private names the nodes granted to the root cgroup;
+// a cgroup with an empty cpuset.mems has its parent's grant; any other has
+// the private nodes of its cpuset.mems that its parent may give (a child
+// of the root: any private node; deeper: those granted to the parent).
+// The model computes each cgroup's grant from that file and the
+// cpuset.mems we wrote (so the start cgroup, the root in the guest, and the
+// first child are granted what the root file names, the others nothing),
+// and checks that every cpuset.mems.effective is cpuset.mems.sysram (the
+// ordinary nodes, what rebinds and Mems_allowed go by) plus the granted
+// private nodes that have an opt-in. Without the grant of the caller's
+// cpuset, MPOL_BIND naming a private node with mempolicy fails with EPERM
+// and move_pages to one with migration with EACCES; migrate_pages fails
+// with EPERM, even for root, unless the caller's and the target's cpusets
+// are both granted every private target. A policy is checked when it is
+// made and again at each fault: one that names a private node not granted
+// to the faulting task's cpuset then (a root worker moved since) is stale,
+// and the fault allocates as under the default policy, on ordinary memory.
 // --calls is the total over all workers (default 10000), split evenly.
 // Each worker draws its calls from its own std::mt19937_64, seeded from the
 // seed and the worker index; nothing the kernel returns and no timing
@@ -31,30 +50,36 @@
 // and checks, page by page:
 //  - a page is on a private node only if its licence holds the node: it
 //    was faulted (or migrated by mbind MPOL_MF_MOVE) under an effective
-//    MPOL_BIND naming the node, which has the mempolicy opt-in, or it was
-//    named as a target of move_pages/migrate_pages and the node has the
-//    migration opt-in. A node without opt-ins never holds a page (this is
-//    also checked for the whole process in /proc/self/numa_maps);
-//  - a page faulted under MPOL_BIND is on one of the policy's nodes;
+//    MPOL_BIND naming the node, which has the mempolicy opt-in and was
+//    granted to the worker's cpuset at that moment, or it was named as a
+//    target of move_pages/migrate_pages that passed the grant and the node
+//    has the migration opt-in. A node without opt-ins never holds a page
+//    (this is also checked for the whole process in /proc/self/numa_maps);
+//  - a page faulted under MPOL_BIND that was not stale is on one of the
+//    policy's nodes;
 //  - page contents survive (a value written to each page is read back);
 //  - presence matches the model (a reading that does not is an error).
 // Return values and errnos are checked against the model of mm/mempolicy.c
 // and mm/migrate.c with the private-node rules of
 // Documentation/admin-guide/mm/private_nodes.rst (MPOL_BIND only may name a
-// private node, with mempolicy; other modes are narrowed to ordinary nodes
-// and fail with EINVAL when only private nodes are named; move_pages to a
-// private node without migration fails with ENODEV, migrate_pages with
-// EINVAL), get_mempolicy's results (mode value within the known modes and
-// flags, so no internal flag leaks; nodemask as the model says, never a
-// private node the policy did not name; Mems_allowed without private nodes)
-// too. A worker stops at its first violation and reports the call (index,
-// syscall, mode, flags, mask, address range, return value, errno) and the
-// pages involved.
+// private node, with mempolicy and the grant; other modes are narrowed to
+// ordinary nodes and fail with EINVAL when only private nodes are named;
+// move_pages to a private node without migration fails with ENODEV,
+// without the grant with EACCES; migrate_pages without migration with
+// EINVAL, without the grant with EPERM), get_mempolicy's results (mode
+// value within the known modes and flags, so no internal flag leaks;
+// nodemask as the model says, never a private node the policy did not
+// name; Mems_allowed without private nodes) too. A worker stops at its
+// first violation and reports the call (index, syscall, mode, flags, mask,
+// address range, return value, errno), its cgroup and grant, and the pages
+// involved.
 //
 // --assume-ops NODE=OPS (e.g. 1=none) makes the model believe NODE has the
 // opt-ins OPS instead of what sysfs says: a self-test that the oracle fires
 // (the kernel then does things the model forbids). --allow-no-private runs
-// on a kernel without private nodes (only the ordinary-node paths).
+// on a kernel without private nodes (only the ordinary-node paths; a
+// kernel without has_private_memory has no cpuset.mems.private nor
+// cpuset.mems.sysram either, and grants nothing).
 //
 // TAP on stdout; exit 0 when clean, 1 on any violation or error, 2 on bad
 // usage.
@@ -285,6 +310,7 @@ struct System {
 	std::map<int, std::string> ops_text;
 	int nr_node_ids = 1;
 	int max_numnodes = 0;
+	bool kernel_priv = false; // has_private_memory exists: so do the grant files
 	Nodes ordinary_set, priv_set, priv_mig, priv_pol;
 	std::vector<int> odd; // ids that are no memory node, some beyond MAX_NUMNODES
 
@@ -335,9 +361,10 @@ System read_system(bool allow_no_private, const std::map<int, unsigned> &assume)
 	if (s.ordinary.empty() || s.possible.empty())
 		throw Failure("no memory node in has_memory or possible");
 	struct stat st;
-	if (stat((kNodeDir + "has_private_memory").c_str(), &st) == 0)
+	if (stat((kNodeDir + "has_private_memory").c_str(), &st) == 0) {
+		s.kernel_priv = true;
 		s.priv = parse_nodelist(read_file(kNodeDir + "has_private_memory"), "has_private_memory");
-	else if (!allow_no_private)
+	} else if (!allow_no_private)
 		throw Failure(kNodeDir + "has_private_memory is missing: kernel without private nodes "
 					 "(--allow-no-private to run the ordinary paths only)");
 	if (s.priv.empty() && !allow_no_private)
@@ -400,6 +427,88 @@ System read_system(bool allow_no_private, const std::map<int, unsigned> &assume)
 }
 
 // ---------------------------------------------------------------------------
+// The grant of private nodes to cpusets (cgroup v2)
+
+const std::string kCgroupRoot = "/sys/fs/cgroup";
+
+Nodes to_nodes(const std::vector<int> &v)
+{
+	Nodes n;
+	for (int i : v)
+		n.set(i);
+	return n;
+}
+
+Nodes read_nodes(const std::string &path)
+{
+	return to_nodes(parse_nodelist(read_file(path), path));
+}
+
+// The private nodes granted to a cpuset. @root_list is the root cgroup's
+// cpuset.mems.private, @chain the cpuset.mems of each cpuset from below the
+// root down to this one (none: the root itself). The root is granted the
+// private nodes of its list; a cpuset with an empty cpuset.mems what its
+// parent is granted; any other the private nodes of its cpuset.mems that
+// the parent may give: any private node when the parent is the root, else
+// only those granted to the parent.
+Nodes grant_of(const System &sys, const Nodes &root_list, const std::vector<Nodes> &chain)
+{
+	Nodes g = root_list & sys.priv_set;
+	for (size_t i = 0; i < chain.size(); i++) {
+		if (chain[i].none())
+			continue;
+		g = chain[i] & sys.priv_set & (i == 0 ? sys.priv_set : g);
+	}
+	return g;
+}
+
+// The cgroup @rel ("/" the root, "/a/b" below it) uses its own cpuset or,
+// without one, its nearest ancestor's (in cgroup v2 nothing below a cgroup
+// without cpuset has one). Returns that cpuset's directory; @chain gets the
+// cpuset.mems of each cpuset from below the root down to it.
+std::string cpuset_of(const std::string &rel, std::vector<Nodes> &chain)
+{
+	std::string dir = kCgroupRoot;
+	chain.clear();
+	std::stringstream ss(rel);
+	for (std::string part; std::getline(ss, part, '/');) {
+		if (part.empty())
+			continue;
+		std::string next = dir + "/" + part;
+		struct stat st;
+		if (stat((next + "/cpuset.mems").c_str(), &st) != 0) {
+			if (errno != ENOENT)
+				throw Failure("stat " + next + "/cpuset.mems: " + std::strerror(errno));
+			break;
+		}
+		chain.push_back(read_nodes(next + "/cpuset.mems"));
+		dir = next;
+	}
+	return dir;
+}
+
+// The cgroup we run in, as /proc/self/cgroup names it ("/" the root)
+std::string own_cgroup()
+{
+	std::string own;
+	std::stringstream ss(read_file("/proc/self/cgroup"));
+	for (std::string l; std::getline(ss, l);)
+		if (l.rfind("0::", 0) == 0)
+			own = trim(l.substr(3));
+	if (own.empty())
+		throw Failure("no cgroup2 line in /proc/self/cgroup");
+	return own;
+}
+
+// cpuset.mems.sysram: the ordinary nodes of cpuset.mems.effective, which
+// attach and rebinds go by. A kernel without private nodes has no such
+// file: there cpuset.mems.effective holds just those.
+std::string read_sysram(const System &sys, const std::string &cpuset_dir)
+{
+	return trim(read_file(cpuset_dir + (sys.kernel_priv ? "/cpuset.mems.sysram" : "/cpuset.mems.effective")));
+}
+
+// ---------------------------------------------------------------------------
 // The model
 
 struct Policy {
@@ -430,6 +539,7 @@ struct Page {
 	long lic_call = -1;	 // last call that extended the licence
 	long fault_call = -1;	 // call after which it was last allocated
 	int fault_pol = 0;	 // policy index it was allocated under
+	bool fault_stale = false; // ... which was stale then: the default policy was used
 	int node = -1;		 // last observed node
 	int pol = 0;		 // VMA (anon) / shared (shmem) policy index
 };
@@ -524,7 +634,8 @@ int first_node(const Nodes &n)
 // What a policy-setting call should do: an errno, or the new policy.
 struct NewPolicy {
 	int err = 0;
-	std::string rule; // why, when it is a private-node rule of the docs
+	bool grant = false; // err is EPERM for a private node not granted
+	std::string rule;   // why, when it is a private-node rule of the docs
 	Policy pol;
 };
 
@@ -564,6 +675,8 @@ struct Stats {
 	long ok[KKinds] = {};	 // returned >= 0
 	long rebinds = 0;
 	long policy_on_priv = 0, moved_to_priv = 0, migrated_to_priv = 0;
+	long stale_faults = 0;	// allocations under a policy not granted to the cpuset then
+	long grant_refused = 0; // EPERM/EACCES for a private node not granted
 	long page_checks = 0;
 	std::map<int, long> seen_on; // private node -> page observations
 };
@@ -580,14 +693,18 @@ struct WorkerCfg {
 	bool trace = false;
 	pid_t parent = 0;
 	std::string repro; // command line that runs this worker alone
-	// every cgroup of the run, with their effective cpus and mems, for
-	// moves between them (root workers); empty when moves are off
+	// every cgroup of the run: the ones workers start in, then the ones
+	// root workers only move to; their effective cpus and ordinary mems
+	// (cpuset.mems.sysram), which decide whether a move rebinds, and the
+	// private nodes granted to their cpusets
 	struct Cg {
 		std::string name, dir, cpus, mems;
 		bool root = false; // the top cpuset: no memory_migrate
+		Nodes granted;
 	};
 	std::vector<Cg> cgroups;
-	int home = 0; // index in cgroups
+	bool moves = false; // root workers move between them
+	int home = 0;	    // index in cgroups
 };
 
 class Worker {
@@ -642,14 +759,32 @@ private:
 	{
 		return policies_[pages_[page].pol].mode == kDefault ? task_pol_ : pages_[page].pol;
 	}
-	// Private nodes an allocation under @p may use: MPOL_BIND's nodes with
-	// the mempolicy opt-in, nothing for every other mode.
-	Nodes allowed(const Policy &p) const
+	// Private nodes granted to the cpuset the worker is in now
+	Nodes granted() const
+	{
+		size_t c = static_cast<size_t>(cgroup_);
+		return c < cfg_.cgroups.size() ? cfg_.cgroups[c].granted : Nodes();
+	}
+	// Private nodes @p names: MPOL_BIND's nodes with the mempolicy opt-in,
+	// nothing for every other mode.
+	Nodes named_private(const Policy &p) const
 	{
 		if (p.mode != kBind || (p.flags & kFRelative))
 			return Nodes();
 		return p.nodes & sys_.priv_pol;
 	}
+	// A policy naming a private node that lacks the mempolicy opt-in or is
+	// not granted to the worker's cpuset now is stale: an allocation under
+	// it uses the default policy (the local node, ordinary memory).
+	bool stale(const Policy &p) const
+	{
+		if (p.mode != kBind)
+			return false;
+		Nodes priv = p.nodes & sys_.priv_set;
+		return (priv & ~(sys_.priv_pol & granted())).any();
+	}
+	// Private nodes an allocation under @p may use now
+	Nodes allowed(const Policy &p) const { return stale(p) ? Nodes() : named_private(p); }
 
 	void violation(const std::string &what, const std::string &detail = "");
 	void error(const std::string &what);
@@ -667,6 +802,7 @@ private:
 	void op_mbind();
 	void op_get_mempolicy();
 	struct PidChoice pick_pid(uint64_t other_below);
+	Nodes granted_both(int target_cgroup) const;
 	void op_move_pages();
 	void op_migrate_pages();
 	void op_status();
@@ -707,6 +843,9 @@ void Worker::violation(const std::string &what, const std::string &detail)
 	report_ += strf("#   task policy: %s", pol_str(policies_[task_pol_]).c_str());
 	if (policies_[task_pol_].set_by >= 0)
 		report_ += strf(" (set by call #%ld)", policies_[task_pol_].set_by);
+	if (static_cast<size_t>(cgroup_) < cfg_.cgroups.size())
+		report_ += strf("\n#   cgroup: %s, granted private nodes %s", cfg_.cgroups[cgroup_].name.c_str(),
+				nodes_str(granted()).c_str());
 	report_ += "\n#   calls before it:\n" + context();
 	report_ += "#   reproduce: " + cfg_.repro + "\n";
 }
@@ -835,6 +974,18 @@ NewPolicy Worker::model_policy(int raw_mode, const Mask &m)
 		p.user.reset();
 		return np;
 	}
+	// mpol_set_nodemask() first: MPOL_BIND may name a private node with
+	// mempolicy only when the caller's cpuset is granted it (those without
+	// mempolicy are dropped below, whatever the grant)
+	Nodes refused = user & sys_.priv_pol & ~granted();
+	if (mode == kBind && !(flags & kFRelative) && refused.any()) {
+		np.err = EPERM;
+		np.grant = true;
+		np.rule = strf("documented: MPOL_BIND naming a private node with mempolicy that is not granted "
+			       "to the caller's cpuset fails with EPERM (node %d, granted %s)",
+			       first_node(refused), nodes_str(granted()).c_str());
+		return np;
+	}
 	Nodes mask1 = cpuset_ & sys_.ordinary_set;
 	if (mode == kBind && !(flags & kFRelative))
 		mask1 |= user & sys_.priv_pol;
@@ -852,7 +1003,8 @@ NewPolicy Worker::model_policy(int raw_mode, const Mask &m)
 		return np;
 	}
 	if (mode == kBind && !(flags & kFRelative) && (user & sys_.priv_pol).any())
-		np.rule = "documented: MPOL_BIND may name a private node that has the mempolicy opt-in";
+		np.rule = "documented: MPOL_BIND may name a private node that has the mempolicy opt-in "
+			  "and is granted to the caller's cpuset";
 	if (mode == kPreferred) {
 		p.nodes.reset();
 		p.nodes.set(first_node(mask2));
@@ -866,6 +1018,8 @@ NewPolicy Worker::model_policy(int raw_mode, const Mask &m)
 
 void Worker::check_policy_result(const NewPolicy &np, long r, int e, const char *call)
 {
+	if (np.grant && r < 0 && e == EPERM)
+		stats_.grant_refused++;
 	if (np.err && r == 0)
 		violation(strf("%s succeeded, expected %s", call, errname(np.err).c_str()),
 			  np.rule.empty() ? "rule: kernel ABI (mm/mempolicy.c)" : "rule: " + np.rule);
@@ -1018,7 +1172,8 @@ void Worker::op_mbind()
 	}
 	np = model_policy(mode, m);
 	if (np.err) {
-		expect({np.err}, np.rule.empty() ? abi : np.rule);
+		if (expect({np.err}, np.rule.empty() ? abi : np.rule) && np.grant)
+			stats_.grant_refused++;
 		return;
 	}
 	// the walk: holes, and for STRICT alone pages outside the nodemask
@@ -1078,7 +1233,8 @@ void Worker::op_mbind()
 		pol_index = static_cast<int>(policies_.size() - 1);
 	}
 	// MPOL_MF_MOVE migrates pages outside the nodemask by the new policy
-	// (the task policy for MPOL_DEFAULT).
+	// (the task policy for MPOL_DEFAULT, which may be stale: the model
+	// takes it that the migration allocates as a fault would).
 	Nodes mig = (flags & (kMfMove | kMfMoveAll)) ? allowed(is_default ? policies_[task_pol_] : np.pol)
 						      : Nodes();
 	for (size_t k = first_slot; k < end_slot; k++) {
@@ -1238,7 +1394,7 @@ void Worker::op_get_mempolicy()
 		violation(strf("get_mempolicy(MPOL_F_MEMS_ALLOWED) returned %s with private nodes",
 			       nodes_str(got).c_str()),
 			  "rule: documented: a private node is never in a task's mems_allowed");
-	else if (!(flags & kGMems) && (got & sys_.priv_set & ~pol->user & ~allowed(*pol)).any())
+	else if (!(flags & kGMems) && (got & sys_.priv_set & ~pol->user & ~named_private(*pol)).any())
 		violation(strf("get_mempolicy returned nodemask %s with a private node the policy did not "
 			       "name (with the mempolicy opt-in)",
 			       nodes_str(got).c_str()),
@@ -1260,30 +1416,41 @@ void Worker::op_get_mempolicy()
 // The pid a move_pages/migrate_pages call names, from one draw of
 // below(20): 0-5 this process, 6 a pid that does not exist, 6 < n <
 // @other_below the root parent (unprivileged workers only), else 0 (self).
+// With it the cgroup the target is in (index in cfg_.cgroups, -1: none):
+// the parent never leaves the one we were started in, so the model always
+// knows it.
 enum class PidTarget { Self, Other, Missing };
 struct PidChoice {
 	int pid;
 	std::string who;
 	PidTarget target;
+	int cgroup;
 };
 
 PidChoice Worker::pick_pid(uint64_t other_below)
 {
 	uint64_t pr = below(20);
 	if (pr < 6)
-		return {static_cast<int>(getpid()), "self", PidTarget::Self};
+		return {static_cast<int>(getpid()), "self", PidTarget::Self, cgroup_};
 	if (pr == 6)
-		return {0x3ffffff0, "nonexistent", PidTarget::Missing};
+		return {0x3ffffff0, "nonexistent", PidTarget::Missing, -1};
 	if (pr < other_below && cfg_.unpriv)
-		return {cfg_.parent, "parent (root)", PidTarget::Other};
-	return {0, "0", PidTarget::Self};
+		return {cfg_.parent, "parent (root)", PidTarget::Other, 0};
+	return {0, "0", PidTarget::Self, cgroup_};
+}
+
+// Private nodes granted to both the caller's cpuset and the target's
+Nodes Worker::granted_both(int target_cgroup) const
+{
+	size_t c = static_cast<size_t>(target_cgroup);
+	return granted() & (target_cgroup >= 0 && c < cfg_.cgroups.size() ? cfg_.cgroups[c].granted : Nodes());
 }
 
 // move_pages: the same target for all pages, or a target per page; pages
 // from the regions and holes; self, another process or none.
 void Worker::op_move_pages()
 {
-	const auto [pid, who, target] = pick_pid(8);
+	const auto [pid, who, target, target_cg] = pick_pid(8);
 	size_t count = chance(32) ? 0 : 1 + below(16);
 	std::vector<void *> addrs(count);
 	std::vector<int> nodes(count), status(count, kSentinel);
@@ -1331,9 +1498,15 @@ void Worker::op_move_pages()
 		return want_err(ESRCH, abi + ": no such process");
 	if (target == PidTarget::Other)
 		return want_err(EPERM, abi + ": another user's process");
+	// A private target must be granted to the caller's cpuset and, when
+	// the pid names another process, to that one's too. Past the checks
+	// above the target is always this process (the parent is another
+	// user's); the model knows the cgroup of every target it could name.
+	Nodes grant = granted_both(target_cg);
 	// do_pages_move: the first entry with a bad node ends the call
 	size_t bad = count;
 	int bad_err = 0;
+	bool bad_grant = false;
 	std::string bad_rule;
 	for (size_t i = 0; i < count && bad == count; i++) {
 		int n = nodes[i];
@@ -1345,6 +1518,12 @@ void Worker::op_move_pages()
 				bad_rule = strf("documented: move_pages to private node %d without the migration "
 						"opt-in fails with ENODEV",
 						n);
+			else if (!grant.test(n))
+				bad_err = EACCES, bad_grant = true,
+				bad_rule = strf("documented: move_pages to private node %d with migration that is "
+						"not granted to the caller's (and the target's) cpuset fails with "
+						"EACCES (granted %s)",
+						n, nodes_str(grant).c_str());
 		} else if (!sys_.ordinary_set.test(n))
 			bad_err = ENODEV, bad_rule = abi + ": node without memory";
 		else if (!cpuset_.test(n))
@@ -1358,6 +1537,7 @@ void Worker::op_move_pages()
 			return violation(strf("move_pages returned %s, expected %s (entry %zu, node %d)",
 					      ret_str(r, e).c_str(), errname(bad_err).c_str(), bad, nodes[bad]),
 					 "rule: " + bad_rule);
+		stats_.grant_refused += bad_grant && r < 0;
 	} else if (r < 0) {
 		return violation(strf("move_pages failed with %s, expected a count >= 0", errname(e).c_str()),
 				 "rule: " + abi);
@@ -1370,11 +1550,11 @@ void Worker::op_move_pages()
 			return violation(strf("move_pages stored status %d for entry %zu (target %d%s)", st, i,
 					      nodes[i], i >= bad ? ", after the failing entry" : ""));
 	}
-	// Licences: targets that are private nodes with migration, for the
-	// entries the kernel got to.
+	// Licences: targets that are private nodes with migration and the
+	// grant, for the entries the kernel got to.
 	for (size_t i = 0; i < bad; i++) {
 		long p = lay_.page_of(slots[i]);
-		if (p < 0 || !sys_.is_priv(nodes[i]) || !sys_.priv_mig.test(nodes[i]))
+		if (p < 0 || !sys_.is_priv(nodes[i]) || !sys_.priv_mig.test(nodes[i]) || !grant.test(nodes[i]))
 			continue;
 		pages_[p].lic.set(nodes[i]);
 		pages_[p].lic_call = idx_;
@@ -1385,7 +1565,7 @@ void Worker::op_move_pages()
 
 void Worker::op_migrate_pages()
 {
-	const auto [pid, who, target] = pick_pid(9);
+	const auto [pid, who, target, target_cg] = pick_pid(9);
 	Mask from = draw_mask(), to = draw_mask();
 	to.maxnode = from.maxnode; // one maxnode for both
 	to.null = from.null ? false : to.null;
@@ -1420,6 +1600,19 @@ void Worker::op_migrate_pages()
 		return want_err(EINVAL, strf("documented: migrate_pages to private node %d without the "
 					     "migration opt-in fails with EINVAL",
 					     first_node(nomig)));
+	// the grant, before the cpuset check and its CAP_SYS_NICE bypass; the
+	// target is this process here (the parent is another user's: EPERM
+	// above), whose cgroup the model knows
+	Nodes grant = granted_both(target_cg);
+	Nodes refused = nw & sys_.priv_set & ~grant;
+	if (refused.any()) {
+		want_err(EPERM, strf("documented: migrate_pages to a private node that is not granted to both "
+				     "the target's and the caller's cpuset fails with EPERM, even with "
+				     "CAP_SYS_NICE (node %d, granted %s)",
+				     first_node(refused), nodes_str(grant).c_str()));
+		stats_.grant_refused += r < 0 && e == EPERM;
+		return;
+	}
 	Nodes task_nodes = cpuset_ | sys_.priv_set;
 	if ((nw & ~task_nodes).any() && cfg_.unpriv)
 		return want_err(EPERM, abi + ": target nodes outside the cpuset");
@@ -1498,17 +1691,22 @@ void Worker::op_status()
 
 // A page is touched: reading an absent anon page maps the zero page;
 // writing it, or any touch of an absent shmem page, allocates one by the
-// effective policy.
+// effective policy, or by the default policy when that is stale.
 void Worker::fault(size_t page, bool write)
 {
 	Page &pg = pages_[page];
 	bool shmem = lay_.is_shmem(page);
 	bool alloc = shmem ? pg.st == Page::Absent : (write && pg.st != Page::Present);
 	if (alloc) {
-		pg.lic = allowed(effective(page));
+		// the policy is checked against the grant of the cpuset the
+		// task is in at the fault, not the one it was made in
+		const Policy &p = effective(page);
+		pg.lic = allowed(p);
 		pg.lic_call = idx_;
 		pg.fault_call = idx_;
 		pg.fault_pol = effective_index(page);
+		pg.fault_stale = stale(p);
+		stats_.stale_faults += pg.fault_stale;
 		pg.value = 0;
 	}
 	if (shmem || write)
@@ -1622,10 +1820,23 @@ void Worker::verify()
 		auto how = [&]() {
 			return strf("%s was allocated after call #%ld under %s", lay_.name(p).c_str(), pg.fault_call,
 				    pol_str(fp).c_str()) +
-			       (fp.call.empty() ? "" : ", set by " + fp.call);
+			       (fp.call.empty() ? "" : ", set by " + fp.call) +
+			       (pg.fault_stale ? "\n(stale then: it names a private node not granted to the "
+						 "worker's cpuset, so the default policy was used)"
+					       : "");
 		};
 		if (sys_.is_priv(st)) {
 			stats_.seen_on[st]++;
+			// faulted under a stale policy and not licensed since
+			bool by_stale = pg.fault_stale && pg.lic_call == pg.fault_call;
+			const char *rule =
+				by_stale ? "rule: documented: a policy naming a private node that is not granted to "
+					   "the faulting task's cpuset is stale; the fault allocates as under the "
+					   "default policy, on ordinary memory"
+					 : "rule: a private node holds a page only when a MPOL_BIND policy naming it "
+					   "(mempolicy opt-in, granted to the task's cpuset at the fault) allocated "
+					   "or mbind-moved it, or move_pages/migrate_pages named it (migration "
+					   "opt-in, granted)";
 			if (!pg.lic.test(st))
 				return violation(
 					strf("%s (%#lx) is on private node %d (ops: %s), which it may not be on",
@@ -1633,13 +1844,11 @@ void Worker::verify()
 					     sys_.ops_of(st).c_str()),
 					how() + strf("\nprivate nodes it may be on: %s (last extended by call #%ld)\n",
 						   nodes_str(pg.lic).c_str(), pg.lic_call) +
-						"rule: a private node holds a page only when a MPOL_BIND policy "
-						"naming it (mempolicy opt-in) allocated or mbind-moved it, or "
-						"move_pages/migrate_pages named it (migration opt-in)");
+						rule);
 			if (pg.fault_call == idx_)
 				stats_.policy_on_priv++;
 		}
-		if (pg.fault_call == idx_ && fp.mode == kBind && !fp.nodes.test(st))
+		if (pg.fault_call == idx_ && fp.mode == kBind && !pg.fault_stale && !fp.nodes.test(st))
 			return violation(strf("%s (%#lx) was allocated on node %d, outside its MPOL_BIND nodes %s",
 					      lay_.name(p).c_str(), lay_.addr(lay_.slot_of(p)), st,
 					      nodes_str(fp.nodes).c_str()),
@@ -1731,7 +1940,10 @@ void Worker::rebind(Policy &p, const Nodes &newmask) const
 }
 
 // Root workers move between the run's cgroups; cgroup v2 rebinds the task
-// policy when the effective cpus or mems differ. Nobody cannot move.
+// policy when the effective cpus or ordinary mems (cpuset.mems.sysram)
+// differ; the granted private nodes do not count. Nobody cannot move. A
+// move also changes the grant the worker's next calls and faults go by: a
+// policy made in a granted cgroup is stale in one without the grant.
 //
 // Only moves that rebind the task policy alone: a move into a child cpuset
 // (memory_migrate) that changes the effective cpus or mems also rebinds
@@ -1759,7 +1971,8 @@ void Worker::op_move_cgroup()
 		}
 	}
 	const auto &cg = cfg_.cgroups[to];
-	call_ = "move to cgroup " + cg.name + " (write 0 to its cgroup.procs)";
+	call_ = "move to cgroup " + cg.name + " (granted " + nodes_str(cg.granted) +
+		"; write 0 to its cgroup.procs)";
 	stats_.calls[KMove]++;
 	int fd = open((cg.dir + "/cgroup.procs").c_str(), O_WRONLY);
 	int e = errno;
@@ -1782,9 +1995,9 @@ void Worker::op_move_cgroup()
 	if (n != 1)
 		return error("write 0 to " + cg.dir + "/cgroup.procs: " + std::strerror(e));
 	stats_.ok[KMove]++;
-	// cpuset_attach(): nothing when the effective cpus and mems stay (v2);
-	// else the task policy is rebound to the new mems (the VMAs' only on
-	// moves avoided above).
+	// cpuset_attach(): nothing when the effective cpus and ordinary mems
+	// stay (v2); else the task policy is rebound to the new ordinary mems
+	// (the VMAs' only on moves avoided above).
 	const auto &from = cfg_.cgroups[cgroup_];
 	bool attach = from.cpus != cg.cpus || from.mems != cg.mems;
 	cgroup_ = static_cast<int>(to);
@@ -1792,7 +2005,7 @@ void Worker::op_move_cgroup()
 	if (failed_ || !attach)
 		return;
 	Nodes online;
-	for (int nd : parse_nodelist(cg.mems, cg.dir + "/cpuset.mems.effective"))
+	for (int nd : parse_nodelist(cg.mems, cg.dir + "/cpuset.mems.sysram"))
 		online.set(nd);
 	online &= sys_.ordinary_set;
 	auto rebound = [&](int index, const Nodes &mask, const char *what) {
@@ -1856,12 +2069,14 @@ std::string Worker::summary_line() const
 	std::string on;
 	for (const auto &[n, c] : stats_.seen_on)
 		on += strf("%snode %d: %ld", on.empty() ? "" : ", ", n, c);
-	return strf("RESULT %d %ld %ld %ld %ld | %s calls (succeeded/made: %s); allocated on a private node by "
-		    "policy %ld, moved there by move_pages %ld; task policy rebinds %ld; page observations on "
-		    "private nodes: %s",
+	return strf("RESULT %d %ld %ld %ld %ld %ld %ld | %s calls (succeeded/made: %s); allocated on a private "
+		    "node by policy %ld, moved there by move_pages %ld; refused for want of the grant %ld; "
+		    "faults under a stale policy %ld; task policy rebinds %ld; page observations on private "
+		    "nodes: %s",
 		    failed_ ? 1 : 0, total, stats_.policy_on_priv, stats_.moved_to_priv,
-		    static_cast<long>(stats_.seen_on.size()), std::to_string(total).c_str(), per.c_str(),
-		    stats_.policy_on_priv, stats_.moved_to_priv, stats_.rebinds, on.empty() ? "none" : on.c_str());
+		    static_cast<long>(stats_.seen_on.size()), stats_.grant_refused, stats_.stale_faults,
+		    std::to_string(total).c_str(), per.c_str(), stats_.policy_on_priv, stats_.moved_to_priv,
+		    stats_.grant_refused, stats_.stale_faults, stats_.rebinds, on.empty() ? "none" : on.c_str());
 }
 
 std::string Worker::run()
@@ -1881,7 +2096,7 @@ std::string Worker::run()
 				op_move_pages();
 			else if (op < 93)
 				op_migrate_pages();
-			else if (op < 97 || cfg_.cgroups.size() < 2)
+			else if (op < 97 || !cfg_.moves || cfg_.cgroups.size() < 2)
 				op_status();
 			else
 				op_move_cgroup();
@@ -1938,7 +2153,11 @@ int usage()
 }
 
 struct Cgroup {
-	std::string name, dir; // dir "" = where we were started
+	std::string name;
+	std::string dir;    // "" = where we were started (--no-cgroup: we stay there)
+	std::string cpuset; // the cgroup whose cpuset it uses ("" = unknown)
+	Nodes granted;	    // private nodes granted to that cpuset
+	bool home = true;   // workers start here (else root workers only move here)
 };
 
 int tap_n = 0, tap_failed = 0;
@@ -2013,50 +2232,94 @@ int main(int argc, char **argv)
 		    list_str(sys.possible).c_str(), sys.max_numnodes);
 
 	bool root = geteuid() == 0;
-	std::vector<Cgroup> cgroups = {{"(own cgroup)", ""}};
+	std::vector<Cgroup> cgroups = {{"(own cgroup)", "", "", Nodes(), true}};
 	std::string top;
-	bool cpuset_checked = false, cpuset_ok = true;
+	bool cpuset_ok = true;
+	int cpuset_checked = 0;
 	std::string cpuset_msg;
 	std::vector<std::string> setup_errors;
-	if (!o.no_cgroup) {
-		try {
+	Nodes root_list; // the root cgroup's cpuset.mems.private
+	// A cpuset's cpuset.mems.effective is its cpuset.mems.sysram (the
+	// ordinary nodes) and the private nodes granted to it that have an
+	// opt-in. A file that cannot be read is a setup error.
+	auto check_effective = [&](const std::string &name, const std::string &dir, const Nodes &granted) {
+		std::string eff = trim(read_file(dir + "/cpuset.mems.effective"));
+		std::string sysram = read_sysram(sys, dir);
+		Nodes got = to_nodes(parse_nodelist(eff, dir + "/cpuset.mems.effective"));
+		Nodes ord = to_nodes(parse_nodelist(sysram, dir + "/cpuset.mems.sysram"));
+		Nodes want = ord | (granted & (sys.priv_mig | sys.priv_pol));
+		cpuset_checked++;
+		cpuset_msg += strf("%s%s granted %s, effective '%s'", cpuset_msg.empty() ? "" : "; ", name.c_str(),
+				   nodes_str(granted).c_str(), eff.c_str());
+		if ((ord & sys.priv_set).any()) {
+			cpuset_ok = false;
+			cpuset_msg += " but cpuset.mems.sysram '" + sysram + "' holds a private node";
+		} else if (got != want) {
+			cpuset_ok = false;
+			cpuset_msg += strf(" but the model says %s (sysram '%s' and the granted nodes with "
+					   "an opt-in)",
+					   nodes_str(want).c_str(), sysram.c_str());
+		}
+	};
+	try {
+		if (!o.no_cgroup) {
 			if (!root)
 				throw Failure("cgroups need root (or --no-cgroup)");
-			std::string ctl = read_file("/sys/fs/cgroup/cgroup.controllers");
+			std::string ctl = read_file(kCgroupRoot + "/cgroup.controllers");
 			if (ctl.find("cpuset") == std::string::npos)
-				throw Failure("no cpuset controller in /sys/fs/cgroup (cgroup2 with cpuset needed, "
-					      "or --no-cgroup)");
-			write_file("/sys/fs/cgroup/cgroup.subtree_control", "+cpuset");
-			top = strf("/sys/fs/cgroup/privnode-fuzz.%d", static_cast<int>(getpid()));
+				throw Failure("no cpuset controller in " + kCgroupRoot +
+					      " (cgroup2 with cpuset needed, or --no-cgroup)");
+			write_file(kCgroupRoot + "/cgroup.subtree_control", "+cpuset");
+		}
+		// the cgroup we were started in (and move back to): its cpuset
+		// and grant, from the root's list and the cpuset.mems on the way
+		if (!o.no_cgroup || !sys.priv.empty()) {
+			if (sys.kernel_priv)
+				root_list = read_nodes(kCgroupRoot + "/cpuset.mems.private");
+			std::string own = own_cgroup();
+			std::vector<Nodes> chain;
+			Cgroup &c = cgroups[0];
+			c.cpuset = cpuset_of(own, chain);
+			c.granted = grant_of(sys, root_list, chain);
+			if (!o.no_cgroup)
+				c.dir = kCgroupRoot + (own == "/" ? std::string() : own);
+			std::printf("# root cgroup's cpuset.mems.private: %s; we run in %s (cpuset %s)\n",
+				    sys.kernel_priv ? nodes_str(root_list).c_str() : "none (no private nodes)",
+				    own.c_str(), c.cpuset.c_str());
+			if (sys.kernel_priv)
+				check_effective(own, c.cpuset, c.granted);
+		}
+		if (!o.no_cgroup) {
+			top = strf("%s/privnode-fuzz.%d", kCgroupRoot.c_str(), static_cast<int>(getpid()));
 			if (mkdir(top.c_str(), 0755))
 				throw Failure("mkdir " + top + ": " + std::strerror(errno));
 			write_file(top + "/cgroup.subtree_control", "+cpuset");
-			// the cgroup we were started in, to move back to
-			{
-				std::string own;
-				std::stringstream ss(read_file("/proc/self/cgroup"));
-				for (std::string l; std::getline(ss, l);)
-					if (l.rfind("0::", 0) == 0)
-						own = trim(l.substr(3));
-				if (own.empty())
-					throw Failure("no cgroup2 line in /proc/self/cgroup");
-				cgroups[0].dir = "/sys/fs/cgroup" + (own == "/" ? std::string() : own);
-			}
+			// top, a child of the root with an empty cpuset.mems, has the
+			// root's grant; below it a cpuset gets what it names of that.
+			Nodes top_granted = grant_of(sys, root_list, {Nodes()});
+			if (sys.kernel_priv)
+				check_effective(top.substr(kCgroupRoot.size() + 1), top, top_granted);
 			// mems-private: cpuset.mems names the ordinary and the private
-			// nodes. cgroup v2 takes any possible node there; what matters
-			// is that no private node becomes effective (cpuset.mems.effective,
-			// Mems_allowed: every worker checks its own). A kernel that
-			// refuses the write (EINVAL) gets the ordinary nodes instead.
-			// mems-first: only the first ordinary node.
+			// nodes, so it is granted what top is. A kernel that refuses
+			// the write (EINVAL) gets the ordinary nodes instead.
+			// mems-first: only the first ordinary node, granted nothing,
+			// and a CPU of its own.
+			// mems-ordinary: the ordinary nodes, granted nothing; no
+			// worker starts there, root workers move in and out without
+			// a rebind, their policies going stale and fresh again.
 			std::vector<int> both = sys.ordinary;
 			both.insert(both.end(), sys.priv.begin(), sys.priv.end());
 			std::sort(both.begin(), both.end());
-			for (int i = 0; i < 2; i++) {
-				std::string name = i == 0 ? "mems-private" : "mems-first";
-				std::string mems = i == 0 ? list_str(both) : std::to_string(sys.ordinary[0]);
+			for (int i = 0; i < 3; i++) {
+				const char *const names[] = {"mems-private", "mems-first", "mems-ordinary"};
+				std::string name = names[i];
+				std::string mems = i == 0 ? list_str(both)
+					       : i == 1 ? std::to_string(sys.ordinary[0])
+							: list_str(sys.ordinary);
 				std::string dir = top + "/" + name;
 				if (mkdir(dir.c_str(), 0755))
 					throw Failure("mkdir " + dir + ": " + std::strerror(errno));
+				cgroups.push_back({name, dir, dir, Nodes(), i < 2});
 				if (i == 1) {
 					// a CPU of its own too: moves to and from it rebind
 					// the task policy
@@ -2070,33 +2333,56 @@ int main(int argc, char **argv)
 				int e = errno;
 				close(fd);
 				if (n < 0 && i == 0 && !sys.priv.empty() && e == EINVAL) {
-					cpuset_msg = strf("cpuset.mems '%s' refused (EINVAL), using '%s'", mems.c_str(),
-							  list_str(sys.ordinary).c_str());
+					cpuset_msg += strf("%s%s: cpuset.mems '%s' refused (EINVAL), using '%s'",
+							   cpuset_msg.empty() ? "" : "; ", name.c_str(), mems.c_str(),
+							   list_str(sys.ordinary).c_str());
 					mems = list_str(sys.ordinary);
 					write_file(dir + "/cpuset.mems", mems);
 				} else if (n < 0) {
 					throw Failure("write '" + mems + "' to " + dir + "/cpuset.mems: " + std::strerror(e));
-				} else if (i == 0) {
-					cpuset_msg = strf("cpuset.mems '%s' accepted", mems.c_str());
 				}
-				std::string eff = trim(read_file(dir + "/cpuset.mems.effective"));
-				if (i == 0) {
-					cpuset_checked = !sys.priv.empty();
-					cpuset_msg += ", cpuset.mems.effective '" + eff + "'";
-				}
-				for (int nd : parse_nodelist(eff, dir + "/cpuset.mems.effective"))
-					if (sys.priv_set.test(nd)) {
-						cpuset_ok = false;
-						cpuset_msg += strf(" holds private node %d", nd);
-					}
-				cgroups.push_back({name + " (cpuset.mems " + mems + ")", dir});
+				Cgroup &c = cgroups.back();
+				c.name = name + " (cpuset.mems " + mems + ")";
+				Nodes written = to_nodes(parse_nodelist(mems, name + "/cpuset.mems"));
+				c.granted = grant_of(sys, root_list, {Nodes(), written});
+				if (sys.kernel_priv)
+					check_effective(name, dir, c.granted);
 			}
+		}
+	} catch (const std::exception &x) {
+		setup_errors.push_back(x.what());
+	}
+	// Every cgroup's effective cpus and ordinary mems and its grant. Root
+	// workers move between them when all have the same ordinary mems (then
+	// only the task policy is rebound, not the VMAs' nor shmem's).
+	std::vector<WorkerCfg::Cg> cgs;
+	bool moves = false;
+	if (setup_errors.empty()) {
+		try {
+			for (const auto &c : cgroups) {
+				WorkerCfg::Cg g;
+				g.name = c.name;
+				g.dir = c.dir;
+				g.root = c.cpuset == kCgroupRoot;
+				g.granted = c.granted;
+				if (!o.no_cgroup) {
+					g.cpus = trim(read_file(c.cpuset + "/cpuset.cpus.effective"));
+					g.mems = read_sysram(sys, c.cpuset);
+				}
+				cgs.push_back(g);
+			}
+			moves = !o.no_cgroup && cgs.size() > 1;
+			for (const auto &c : cgs)
+				if (c.mems != cgs[0].mems)
+					moves = false;
 		} catch (const std::exception &x) {
 			setup_errors.push_back(x.what());
 		}
 	}
 	std::vector<WorkerCfg> workers;
-	for (size_t c = 0; c < cgroups.size(); c++)
+	for (size_t c = 0; c < cgroups.size(); c++) {
+		if (!cgroups[c].home)
+			continue;
 		for (bool unpriv : {false, true}) {
 			if (unpriv && !root)
 				continue;
@@ -2110,8 +2396,10 @@ int main(int argc, char **argv)
 			w.shmem = o.shmem;
 			w.trace = o.trace;
 			w.parent = getpid();
+			w.home = static_cast<int>(c);
 			workers.push_back(w);
 		}
+	}
 	long nw = static_cast<long>(workers.size());
 	std::string repro = strf("privnode-fuzz --seed %llu --calls %ld", static_cast<unsigned long long>(o.seed),
 				 o.calls);
@@ -2129,33 +2417,17 @@ int main(int argc, char **argv)
 		repro += strf(" --anon-pages %zu", o.anon);
 	if (o.shmem != 32)
 		repro += strf(" --shmem-pages %zu", o.shmem);
-	// Moves between the cgroups: when all of them have their effective cpus
-	// and mems to compare, and the same mems (then only the task policy is
-	// rebound, not the VMAs' nor shmem's).
-	std::vector<WorkerCfg::Cg> cgs;
-	if (!o.no_cgroup && setup_errors.empty()) {
-		try {
-			for (const auto &c : cgroups)
-				cgs.push_back({c.name, c.dir, trim(read_file(c.dir + "/cpuset.cpus.effective")),
-					       trim(read_file(c.dir + "/cpuset.mems.effective")),
-					       c.dir == "/sys/fs/cgroup"});
-			for (const auto &c : cgs)
-				if (c.mems != cgs[0].mems)
-					cgs.clear();
-		} catch (const Failure &) {
-			cgs.clear();
-		}
-	}
 	for (auto &w : workers) {
 		w.calls = o.calls / nw + (w.index < o.calls % nw ? 1 : 0);
 		w.repro = repro + strf(" --worker %d --trace", w.index);
 		w.cgroups = cgs;
-		w.home = w.index / (root ? 2 : 1);
+		w.moves = moves;
 	}
-	if (!cgs.empty()) {
+	if (moves) {
 		std::printf("# root workers move between cgroups:");
 		for (const auto &c : cgs)
-			std::printf(" %s (cpus %s, mems %s);", c.dir.c_str(), c.cpus.c_str(), c.mems.c_str());
+			std::printf(" %s (cpus %s, sysram %s, granted %s);", c.dir.c_str(), c.cpus.c_str(),
+				    c.mems.c_str(), nodes_str(c.granted).c_str());
 		std::printf("\n");
 	}
 	std::printf("# %ld workers, %ld calls in total (%ld to %ld per worker), %zu anon + %zu shmem pages each\n",
@@ -2167,14 +2439,16 @@ int main(int argc, char **argv)
 	int tests = 1 /* cpuset */ + (o.only_worker >= 0 ? 1 : static_cast<int>(nw)) + 1 /* coverage */;
 	std::printf("1..%d\n", tests);
 	std::fflush(stdout);
+	const std::string eff_rule = "cpuset.mems.effective is cpuset.mems.sysram and the granted private nodes "
+				     "with an opt-in";
 	if (!setup_errors.empty())
 		tap(false, "cgroup setup: " + setup_errors[0]);
-	else if (cpuset_checked)
-		tap(cpuset_ok, "no private node in cpuset.mems.effective: " + cpuset_msg +
-					(cpuset_ok ? " without them" : ""));
+	else if (!sys.kernel_priv)
+		tap(true, eff_rule + " # SKIP kernel without private nodes");
+	else if (!cpuset_checked)
+		tap(true, eff_rule + " # SKIP --no-cgroup and no private node");
 	else
-		tap(true, strf("no private node in cpuset.mems.effective # SKIP %s",
-			       o.no_cgroup ? "--no-cgroup" : "no private node"));
+		tap(cpuset_ok, eff_rule + ": " + cpuset_msg);
 
 	struct Running {
 		pid_t pid = -1;
@@ -2211,7 +2485,7 @@ int main(int argc, char **argv)
 			run[w.index] = {pid, p[0]};
 		}
 
-	long total_calls = 0, failures = 0, pol_on = 0, moved = 0;
+	long total_calls = 0, failures = 0, pol_on = 0, moved = 0, refused = 0, stale = 0;
 	std::map<int, bool> seen;
 	int printed = 0;
 	for (auto &w : workers) {
@@ -2234,12 +2508,13 @@ int main(int argc, char **argv)
 		std::string head = strf("worker %d (cgroup %s, uid %d, %ld calls)", w.index, w.cgroup.c_str(),
 					w.unpriv ? 65534 : 0, w.calls);
 		int bad = 1;
-		long calls = 0, p_on = 0, mv = 0, nseen = 0;
+		long calls = 0, p_on = 0, mv = 0, nseen = 0, nref = 0, nstale = 0;
 		size_t nl = out.find('\n');
 		std::string first = out.substr(0, nl);
 		std::string rest = nl == std::string::npos ? "" : out.substr(nl + 1);
 		std::string desc;
-		if (std::sscanf(first.c_str(), "RESULT %d %ld %ld %ld %ld", &bad, &calls, &p_on, &mv, &nseen) != 5 ||
+		if (std::sscanf(first.c_str(), "RESULT %d %ld %ld %ld %ld %ld %ld", &bad, &calls, &p_on, &mv, &nseen,
+				&nref, &nstale) != 7 ||
 		    !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 			bad = 1;
 			desc = WIFSIGNALED(st) ? strf("killed by signal %d (%s)%s", WTERMSIG(st), strsignal(WTERMSIG(st)),
@@ -2252,6 +2527,8 @@ int main(int argc, char **argv)
 		total_calls += calls;
 		pol_on += p_on;
 		moved += mv;
+		refused += nref;
+		stale += nstale;
 		std::string why;
 		if (bad) {
 			failures++;
@@ -2285,9 +2562,9 @@ int main(int argc, char **argv)
 	else
 		tap((!any_pol || pol_on > 0) && (!any_mig || moved > 0),
 		    strf("coverage: %ld pages allocated on private nodes by MPOL_BIND%s, %ld moved there by "
-			 "move_pages%s",
+			 "move_pages%s; %ld calls refused for want of the grant, %ld faults under a stale policy",
 			 pol_on, any_pol ? "" : " (no node has mempolicy)", moved,
-			 any_mig ? "" : " (no node has migration)"));
+			 any_mig ? "" : " (no node has migration)", refused, stale));
 
 	if (!top.empty()) {
 		bool ok = true;

@@ -15,6 +15,9 @@
 //   privnode-placement stale NODE --remove-cmd CMD [--pages N]
 //   privnode-placement home-node NODE,OTHER [--pages N]
 //   privnode-placement overfill NODE [--pages N]
+//   privnode-placement pageout NODE [--pages N]
+//   privnode-placement ksm NODE [--pages N]
+//   privnode-placement numa-balance NODE [--pages N]
 //
 // hot-remove binds pages to NODE, fills and verifies them there, then writes
 // NODE to PATH (a driver's remove file) or runs CMD (sh -c, e.g.
@@ -56,6 +59,23 @@
 // Running out of the node must fail this task's fault (SIGBUS), not kill
 // others: it exits 0 on SIGBUS, after printing how many pages it wrote, and
 // 1 if every page was written (the node was not full).
+//
+// pageout first checks that MADV_PAGEOUT works at all: pages bound to an
+// ordinary node must mostly leave memory (swap; the caller sets it up).
+// Then it binds pages to NODE, fills them, and asks MADV_COLD and
+// MADV_PAGEOUT for them: a private node without the reclaim opt-in keeps
+// every page, resident and intact.
+//
+// ksm fills three mappings with the same contents page for page: A bound to
+// NODE, B and C on an ordinary node, all MADV_MERGEABLE, and waits for four
+// full KSM scans (the caller starts ksmd). B and C must merge (pages_sharing
+// grows by at least half the pages, or the test could not tell), A never:
+// every page of A still on NODE and intact, no page of B or C on NODE.
+//
+// numa-balance moves pages to NODE (move_pages, no policy) and reads them,
+// and as many ordinary pages, for 20 s while NUMA balancing runs (the
+// caller turns it on): the ordinary pages must take hinting faults (or the
+// test could not tell), the pages on NODE must stay there.
 //
 // Exit status 0 when everything was verified (or, with --expect-errno, when
 // the placement call failed with exactly that errno and nothing moved), 1
@@ -109,7 +129,8 @@ int usage()
 			     "       privnode-placement hold|overfill|mbind-move|collapse NODE [--pages N]\n"
 			     "       privnode-placement home-node NODE,OTHER [--pages N]\n"
 			     "       privnode-placement with-policy NODE,NODE[,...] CMD [ARG...]\n"
-			     "       privnode-placement stale NODE --remove-cmd CMD [--pages N]\n");
+			     "       privnode-placement stale NODE --remove-cmd CMD [--pages N]\n"
+			     "       privnode-placement pageout|ksm|numa-balance NODE [--pages N]\n");
 	return 2;
 }
 
@@ -495,6 +516,188 @@ int do_overfill(const Args &a)
 	return 1;
 }
 
+// The first node of has_memory: an ordinary node for the controls.
+int ordinary_node()
+{
+	auto nodes = node_state("has_memory");
+	return nodes.empty() ? -1 : nodes[0];
+}
+
+int do_pageout(const Args &a)
+{
+	const int ord = ordinary_node();
+	if (ord < 0) {
+		std::fprintf(stderr, "privnode-placement: pageout: no node in has_memory\n");
+		return 1;
+	}
+	{
+		Mapping ctl(a.pages);
+		if (!bind_to(ctl, ord))
+			return fail_errno("mbind(MPOL_BIND) of the control to node " + std::to_string(ord));
+		fill(ctl, kSeed);
+		if (madvise(ctl.page(0), ctl.bytes(), MADV_PAGEOUT) < 0)
+			return fail_errno("madvise(MADV_PAGEOUT) of the control");
+		auto st = where(ctl);
+		size_t out = std::count(st.begin(), st.end(), -ENOENT);
+		std::printf("pageout: control on node %d: %zu of %zu pages paged out\n", ord, out, ctl.pages());
+		if (out < ctl.pages() / 2) {
+			std::fprintf(stderr,
+				     "privnode-placement: pageout: only %zu of %zu pages on node %d were paged out "
+				     "(is there swap?): this test could not tell\n",
+				     out, ctl.pages(), ord);
+			return 1;
+		}
+		if (!verify(ctl, kSeed).empty()) {
+			std::fprintf(stderr, "privnode-placement: pageout: the control came back corrupt\n");
+			return 1;
+		}
+	}
+	Mapping m(a.pages);
+	if (!bind_to(m, a.node))
+		return refused(a, "mbind(MPOL_BIND)");
+	fill(m, kSeed);
+	if (int rc = check(a, m, a.node, "bound there"); rc)
+		return rc;
+	if (madvise(m.page(0), m.bytes(), MADV_COLD) < 0)
+		return fail_errno("madvise(MADV_COLD)");
+	if (madvise(m.page(0), m.bytes(), MADV_PAGEOUT) < 0)
+		return fail_errno("madvise(MADV_PAGEOUT)");
+	return check(a, m, a.node, "after MADV_COLD and MADV_PAGEOUT");
+}
+
+// Read every page of @m once; the sum keeps the loads.
+unsigned long touch_all(const Mapping &m)
+{
+	unsigned long sum = 0;
+	for (size_t i = 0; i < m.pages(); i++)
+		sum += static_cast<unsigned char>(*static_cast<volatile char *>(m.page(i)));
+	return sum;
+}
+
+// A counter of /proc/vmstat, or -1 (with a message) if it is not there.
+long vmstat(const char *name)
+{
+	FILE *f = std::fopen("/proc/vmstat", "r");
+	char key[64];
+	long v, found = -1;
+	while (f && std::fscanf(f, "%63s %ld", key, &v) == 2)
+		if (!std::strcmp(key, name))
+			found = v;
+	if (f)
+		std::fclose(f);
+	if (found < 0)
+		std::fprintf(stderr, "privnode-placement: no %s in /proc/vmstat\n", name);
+	return found;
+}
+
+int do_numa_balance(const Args &a)
+{
+	Mapping ctl(a.pages), m(a.pages);
+	fill(ctl, kSeed);
+	fill(m, kSeed);
+	auto addrs = m.page_addrs();
+	std::vector<int> nodes(m.pages(), a.node), status(m.pages(), -1);
+	if (sys_move_pages(m.pages(), addrs.data(), nodes.data(), status.data(), MPOL_MF_MOVE) < 0)
+		return refused(a, "move_pages");
+	if (int rc = check(a, m, a.node, "moved there"); rc)
+		return rc;
+	const long faults0 = vmstat("numa_hint_faults");
+	if (faults0 < 0)
+		return 1;
+	unsigned long sum = 0;
+	for (int t = 0; t < 200; t++) {
+		sum += touch_all(ctl) + touch_all(m);
+		usleep(100000);
+	}
+	const long faults = vmstat("numa_hint_faults");
+	if (faults < 0)
+		return 1;
+	std::printf("numa-balance: %ld NUMA hinting faults in 20 s (sum %lu)\n", faults - faults0, sum);
+	if (faults - faults0 < static_cast<long>(ctl.pages() / 2)) {
+		std::fprintf(stderr,
+			     "privnode-placement: numa-balance: %ld hinting faults for %zu ordinary pages: NUMA "
+			     "balancing did not scan them, this test could not tell\n",
+			     faults - faults0, ctl.pages());
+		return 1;
+	}
+	return check(a, m, a.node, "after 20 s of NUMA balancing");
+}
+
+// A counter of /sys/kernel/mm/ksm, or -1 (with a message) if unreadable.
+long ksm_counter(const char *name)
+{
+	std::string path = std::string("/sys/kernel/mm/ksm/") + name;
+	FILE *f = std::fopen(path.c_str(), "r");
+	long v = -1;
+	if (!f || std::fscanf(f, "%ld", &v) != 1 || v < 0) {
+		std::fprintf(stderr, "privnode-placement: ksm: cannot read %s\n", path.c_str());
+		v = -1;
+	}
+	if (f)
+		std::fclose(f);
+	return v;
+}
+
+int do_ksm(const Args &a)
+{
+	const int ord = ordinary_node();
+	if (ord < 0) {
+		std::fprintf(stderr, "privnode-placement: ksm: no node in has_memory\n");
+		return 1;
+	}
+	Mapping pa(a.pages), pb(a.pages), pc(a.pages);
+	if (!bind_to(pa, a.node))
+		return refused(a, "mbind(MPOL_BIND)");
+	if (!bind_to(pb, ord) || !bind_to(pc, ord))
+		return fail_errno("mbind(MPOL_BIND) to node " + std::to_string(ord));
+	fill(pa, kSeed);
+	fill(pb, kSeed);
+	fill(pc, kSeed);
+	if (int rc = check(a, pa, a.node, "A bound there"); rc)
+		return rc;
+	const long sharing0 = ksm_counter("pages_sharing"), scans0 = ksm_counter("full_scans");
+	if (sharing0 < 0 || scans0 < 0)
+		return 1;
+	for (const Mapping *m : {&pa, &pb, &pc})
+		if (madvise(m->page(0), m->bytes(), MADV_MERGEABLE) < 0)
+			return fail_errno("madvise(MADV_MERGEABLE)");
+	long scans = scans0;
+	for (int t = 0; t < 1800 && scans >= 0 && scans < scans0 + 4; t++) {
+		usleep(100000);
+		scans = ksm_counter("full_scans");
+	}
+	const long sharing = ksm_counter("pages_sharing");
+	if (scans < 0 || sharing < 0)
+		return 1;
+	std::printf("ksm: %ld full scans, pages_sharing %ld -> %ld\n", scans - scans0, sharing0, sharing);
+	if (scans < scans0 + 4) {
+		std::fprintf(stderr, "privnode-placement: ksm: ksmd did not finish 4 scans in 180 s (is it running?)\n");
+		return 1;
+	}
+	if (sharing - sharing0 < static_cast<long>(a.pages / 2)) {
+		std::fprintf(stderr,
+			     "privnode-placement: ksm: pages_sharing grew by %ld, want >= %zu: B and C did not "
+			     "merge, this test could not tell\n",
+			     sharing - sharing0, a.pages / 2);
+		return 1;
+	}
+	size_t on_node = 0;
+	for (const Mapping *m : {&pb, &pc}) {
+		auto st = where(*m);
+		on_node += std::count(st.begin(), st.end(), a.node);
+	}
+	if (on_node) {
+		std::fprintf(stderr, "privnode-placement: ksm: %zu pages of B and C are on node %d\n", on_node,
+			     a.node);
+		return 1;
+	}
+	if (!verify(pb, kSeed).empty() || !verify(pc, kSeed).empty()) {
+		std::fprintf(stderr, "privnode-placement: ksm: B or C corrupt\n");
+		return 1;
+	}
+	return check(a, pa, a.node, "A after KSM merged B and C");
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -568,5 +771,11 @@ int main(int argc, char **argv)
 		return do_stale(a);
 	if (a.op == "overfill")
 		return do_overfill(a);
+	if (a.op == "pageout")
+		return do_pageout(a);
+	if (a.op == "ksm")
+		return do_ksm(a);
+	if (a.op == "numa-balance")
+		return do_numa_balance(a);
 	return usage();
 }

@@ -143,3 +143,44 @@ TEST_CASE("privnodectl create-region: bad input is refused with the reason")
 	CHECK(fake.writes().empty());
 	CHECK(fake.get("/sys/bus/cxl/devices/decoder2.0/dpa_size") == "0x0");
 }
+
+TEST_CASE("privnodectl cpuset: grant a private node to a cgroup or to the system")
+{
+	FakeSysfs fake;
+	const std::string cg = "/sys/fs/cgroup";
+	fake.file(cg + "/cgroup.procs", "1");
+	fake.file(cg + "/cpuset.mems.effective", "0");
+	fake.file(cg + "/cpuset.mems.sysram", "0");
+	fake.file(cg + "/cpuset.mems.private", "4");
+	fake.file(cg + "/db/cgroup.procs", "");
+	fake.file(cg + "/db/cpuset.mems", "0");
+	fake.file(cg + "/db/cpuset.mems.effective", "0");
+	fake.file(cg + "/db/cpuset.mems.sysram", "0");
+	fake.forget_writes();
+
+	auto show = privnodectl(fake, "cpuset /");
+	REQUIRE(show.rc == 0);
+	auto j = nlohmann::json::parse(show.out);
+	CHECK(j["cgroup"] == "/");
+	CHECK(j["mems_private"] == "4");
+	CHECK(j["mems_sysram"] == "0");
+	CHECK_FALSE(j.contains("mems"));
+	CHECK(fake.writes().empty());
+
+	auto sys = privnodectl(fake, "cpuset / -a 3 -r 4");
+	CHECK(sys.rc == 0);
+	auto db = privnodectl(fake, "cpuset /db/ -a 3");
+	CHECK(db.rc == 0);
+	CHECK(fake.writes() == std::vector<std::string>{cg + "/cpuset.mems.private 3", cg + "/db/cpuset.mems 0,3"});
+
+	fake.forget_writes();
+	auto none = privnodectl(fake, "cpuset db -r 0 -r 3");
+	CHECK(none.rc != 0);
+	CHECK_THAT(none.err, ContainsSubstring("refusing to leave /db with no memory node"));
+	fs::remove(fake.root() / "sys/fs/cgroup/cpuset.mems.private");
+	auto old = privnodectl(fake, "cpuset / -a 3");
+	CHECK(old.rc != 0);
+	CHECK_THAT(old.err, ContainsSubstring("cpuset.mems.private"));
+	CHECK_THAT(old.err, ContainsSubstring("Operation not supported"));
+	CHECK(fake.writes().empty());
+}

@@ -381,4 +381,51 @@ TEST_CASE("cpuset: read, grant a node, refuse bad cgroups")
 	CHECK_THAT(off.error().what, ContainsSubstring("+cpuset"));
 	CHECK_FALSE(read_cpuset(sys, "../etc"));
 	CHECK_FALSE(set_cpuset_mems(sys, "", {0}));
+	// a kernel without the grant: no sysram view, no system-wide grant
+	CHECK_FALSE(root->has_sysram);
+	CHECK_FALSE(root->has_private);
+	fake.forget_writes();
+	auto st = set_root_private_grant(sys, {3});
+	REQUIRE_FALSE(st);
+	CHECK(st.error().err == EOPNOTSUPP);
+	CHECK(st.error().path == cg + "/cpuset.mems.private");
+	CHECK(fake.writes().empty());
+}
+
+TEST_CASE("cpuset: the grant of private nodes, per cgroup and system-wide")
+{
+	FakeSysfs fake;
+	const std::string cg = "/sys/fs/cgroup";
+	fake.file(cg + "/cgroup.procs", "1");
+	fake.file(cg + "/cpuset.mems.effective", "0");
+	fake.file(cg + "/cpuset.mems.sysram", "0");
+	fake.file(cg + "/cpuset.mems.private", "");
+	fake.file(cg + "/db/cgroup.procs", "");
+	fake.file(cg + "/db/cpuset.mems", "0,3");
+	fake.file(cg + "/db/cpuset.mems.effective", "0,3");
+	fake.file(cg + "/db/cpuset.mems.sysram", "0");
+	Sysfs sys(fake.root());
+
+	auto root = read_cpuset(sys, "");
+	REQUIRE(root);
+	CHECK(root->has_sysram);
+	CHECK(root->has_private);
+	CHECK(root->private_.empty());
+	auto db = read_cpuset(sys, "db");
+	REQUIRE(db);
+	CHECK(db->mems == std::vector<int>{0, 3});
+	CHECK(db->effective == std::vector<int>{0, 3});
+	CHECK(db->sysram == std::vector<int>{0});
+	CHECK_FALSE(db->has_private); // the root's file only
+
+	fake.forget_writes();
+	REQUIRE(set_root_private_grant(sys, {3, 4}));
+	REQUIRE(set_root_private_grant(sys, {}));
+	CHECK(fake.writes() == std::vector<std::string>{cg + "/cpuset.mems.private 3-4",
+							  cg + "/cpuset.mems.private "});
+
+	fake.file(cg + "/cpuset.mems.private", "x");
+	auto bad = read_cpuset(sys, "");
+	REQUIRE_FALSE(bad);
+	CHECK(bad.error().path == cg + "/cpuset.mems.private");
 }
