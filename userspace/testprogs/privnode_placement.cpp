@@ -18,6 +18,7 @@
 //   privnode-placement pageout NODE [--pages N]
 //   privnode-placement ksm NODE [--pages N]
 //   privnode-placement numa-balance NODE [--pages N]
+//   privnode-placement move-shared NODE [--pages N]
 //
 // hot-remove binds pages to NODE, fills and verifies them there, then writes
 // NODE to PATH (a driver's remove file) or runs CMD (sh -c, e.g.
@@ -73,9 +74,14 @@
 // every page of A still on NODE and intact, no page of B or C on NODE.
 //
 // numa-balance moves pages to NODE (move_pages, no policy) and reads them,
-// and as many ordinary pages, for 20 s while NUMA balancing runs (the
-// caller turns it on): the ordinary pages must take hinting faults (or the
+// and as many ordinary pages, in a busy loop for 20 s while NUMA balancing
+// runs (the caller turns it on; it scans by CPU time): the ordinary pages must take hinting faults (or the
 // test could not tell), the pages on NODE must stay there.
+//
+// move-shared fills pages, forks a child that keeps them mapped (so every
+// page is shared), then asks move_pages(MPOL_MF_MOVE_ALL) and migrate_pages
+// (as root: move all) to put them on NODE: pages other tasks map never move
+// onto a private node, so every page must stay where it was, intact.
 //
 // Exit status 0 when everything was verified (or, with --expect-errno, when
 // the placement call failed with exactly that errno and nothing moved), 1
@@ -83,19 +89,23 @@
 #include "placement.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fcntl.h>
 #include <linux/mempolicy.h>
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace pn;
@@ -130,7 +140,7 @@ int usage()
 			     "       privnode-placement home-node NODE,OTHER [--pages N]\n"
 			     "       privnode-placement with-policy NODE,NODE[,...] CMD [ARG...]\n"
 			     "       privnode-placement stale NODE --remove-cmd CMD [--pages N]\n"
-			     "       privnode-placement pageout|ksm|numa-balance NODE [--pages N]\n");
+			     "       privnode-placement pageout|ksm|numa-balance|move-shared NODE [--pages N]\n");
 	return 2;
 }
 
@@ -604,11 +614,20 @@ int do_numa_balance(const Args &a)
 	const long faults0 = vmstat("numa_hint_faults");
 	if (faults0 < 0)
 		return 1;
+	// Busy, not sleeping: NUMA balancing scans by the task's CPU time. A
+	// second thread, idle, makes the scan mark local pages too (a
+	// single-threaded task's pages on its own node are left alone).
+	std::atomic<bool> done{false};
+	std::thread idle([&done] {
+		while (!done)
+			usleep(100000);
+	});
 	unsigned long sum = 0;
-	for (int t = 0; t < 200; t++) {
+	const time_t end = time(nullptr) + 20;
+	while (time(nullptr) < end)
 		sum += touch_all(ctl) + touch_all(m);
-		usleep(100000);
-	}
+	done = true;
+	idle.join();
 	const long faults = vmstat("numa_hint_faults");
 	if (faults < 0)
 		return 1;
@@ -621,6 +640,50 @@ int do_numa_balance(const Args &a)
 		return 1;
 	}
 	return check(a, m, a.node, "after 20 s of NUMA balancing");
+}
+
+int do_move_shared(const Args &a)
+{
+	Mapping m(a.pages);
+	fill(m, kSeed);
+	const int home = home_of(m);
+	int fds[2];
+	if (pipe(fds) < 0)
+		return fail_errno("pipe");
+	std::fflush(nullptr);
+	pid_t child = fork();
+	if (child < 0)
+		return fail_errno("fork");
+	if (child == 0) {
+		// keep the pages mapped (and shared) until the parent is done
+		char c;
+		close(fds[1]);
+		_exit(read(fds[0], &c, 1) < 0);
+	}
+	close(fds[0]);
+	auto addrs = m.page_addrs();
+	std::vector<int> nodes(m.pages(), a.node), status(m.pages(), 0);
+	long r1 = sys_move_pages(m.pages(), addrs.data(), nodes.data(), status.data(), MPOL_MF_MOVE_ALL);
+	int e1 = errno;
+	NodeMask from, to;
+	for (int n : node_state("has_memory"))
+		from.set(n);
+	to.set(a.node);
+	long r2 = sys_migrate_pages(0, from, to);
+	int e2 = errno;
+	auto st = where(m);
+	size_t on = std::count(st.begin(), st.end(), a.node);
+	close(fds[1]);
+	waitpid(child, nullptr, 0);
+	std::printf("move-shared: move_pages(MOVE_ALL) = %ld%s, status[0] %d; migrate_pages = %ld%s; %zu of %zu "
+		    "pages on node %d\n",
+		    r1, r1 < 0 ? (std::string(" ") + std::strerror(e1)).c_str() : "", status[0], r2,
+		    r2 < 0 ? (std::string(" ") + std::strerror(e2)).c_str() : "", on, m.pages(), a.node);
+	if (r1 < 0 || r2 < 0) {
+		std::fprintf(stderr, "privnode-placement: move-shared: a call failed as a whole\n");
+		return 1;
+	}
+	return check(Args{a.op, a.node, a.pages, 0}, m, home, "shared pages after MOVE_ALL onto the node");
 }
 
 // A counter of /sys/kernel/mm/ksm, or -1 (with a message) if unreadable.
@@ -777,5 +840,7 @@ int main(int argc, char **argv)
 		return do_ksm(a);
 	if (a.op == "numa-balance")
 		return do_numa_balance(a);
+	if (a.op == "move-shared")
+		return do_move_shared(a);
 	return usage();
 }
