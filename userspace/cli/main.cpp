@@ -5,6 +5,13 @@
 
 #include <CLI/CLI.hpp>
 
+namespace {
+
+// A node id: the kernel's MAX_NUMNODES is at most 1024 (NODES_SHIFT 10).
+const CLI::Range kNodeId(0, 1023, "a node id (0 to 1023)");
+
+} // namespace
+
 int main(int argc, char **argv)
 {
 	using namespace privnodectl;
@@ -29,13 +36,13 @@ int main(int argc, char **argv)
 	list->add_flag("-N,--nodes", lo.nodes, "List NUMA nodes");
 	list->add_flag("-M,--memdevs", lo.memdevs, "List CXL memory devices");
 	list->add_flag("-R,--regions", lo.regions, "List CXL regions");
-	list->add_option("-n,--node", node_filter, "Only this node")->check(CLI::NonNegativeNumber);
+	list->add_option("-n,--node", node_filter, "Only this node")->check(kNodeId);
 	list->add_option("-m,--memdev", lo.memdev, "Only this memdev");
 	list->add_option("-r,--region", lo.region, "Only this region");
 
 	int show_node = -1;
 	auto *show = app.add_subcommand("show", "Show one NUMA node (JSON)");
-	show->add_option("NODE", show_node, "Node id")->required()->check(CLI::NonNegativeNumber);
+	show->add_option("NODE", show_node, "Node id")->required()->check(kNodeId);
 
 	CreateOpts co;
 	auto *create = app.add_subcommand("create-region", "Create a CXL ram region and bring it up");
@@ -43,7 +50,8 @@ int main(int argc, char **argv)
 	create->add_option("-d,--decoder", co.decoder, "Root decoder (default: first that fits)");
 	create->add_option("-s,--size", co.size, "Size: bytes or 256M, 1G... (default: all free)");
 	create->add_option("-t,--type", co.type, "private (a private node) or sysram (ordinary node)")
-		->capture_default_str();
+		->capture_default_str()
+		->check(CLI::IsMember({"private", "sysram"}));
 
 	std::string region;
 	auto *destroy = app.add_subcommand("destroy-region", "Take a region down and delete it");
@@ -60,8 +68,8 @@ int main(int argc, char **argv)
 	cpuset->add_option("CGROUP", cs.cgroup,
 			   "cgroup below /sys/fs/cgroup, e.g. work/db; / is the root, whose grant is system-wide")
 		->required();
-	cpuset->add_option("-a,--add", cs.add, "Let the cgroup use these nodes")->check(CLI::NonNegativeNumber);
-	cpuset->add_option("-r,--remove", cs.remove, "Take these nodes away")->check(CLI::NonNegativeNumber);
+	cpuset->add_option("-a,--add", cs.add, "Let the cgroup use these nodes")->check(kNodeId);
+	cpuset->add_option("-r,--remove", cs.remove, "Take these nodes away")->check(kNodeId);
 
 	CLI11_PARSE(app, argc, argv);
 

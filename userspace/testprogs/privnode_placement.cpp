@@ -127,6 +127,14 @@ struct Args {
 	std::string remove_file;
 	std::string remove_cmd;
 	std::vector<int> nodes; // mbind-spread
+
+	// The same request, for a check that expects success.
+	Args expecting_success() const
+	{
+		Args b = *this;
+		b.expect_errno = 0;
+		return b;
+	}
 };
 
 int usage()
@@ -246,7 +254,7 @@ int do_move_pages(const Args &a)
 		if (ok == 0 && status[0] == -a.expect_errno) {
 			std::printf("%s: every page refused with %s, as expected\n", a.op.c_str(),
 				    std::strerror(a.expect_errno));
-			return check(Args{a.op, a.node, a.pages, 0}, m, home, "pages left at home");
+			return check(a.expecting_success(), m, home, "pages left at home");
 		}
 		std::fprintf(stderr, "privnode-placement: move-pages: %zu pages moved, status[0]=%d\n", ok,
 			     status[0]);
@@ -683,7 +691,7 @@ int do_move_shared(const Args &a)
 		std::fprintf(stderr, "privnode-placement: move-shared: a call failed as a whole\n");
 		return 1;
 	}
-	return check(Args{a.op, a.node, a.pages, 0}, m, home, "shared pages after MOVE_ALL onto the node");
+	return check(a.expecting_success(), m, home, "shared pages after MOVE_ALL onto the node");
 }
 
 // A counter of /sys/kernel/mm/ksm, or -1 (with a message) if unreadable.

@@ -124,8 +124,12 @@ TEST_CASE("privnodectl create-region: bad input is refused with the reason")
 	CHECK(unknown.err == "privnodectl: create-region: /sys/bus/cxl/devices/mem9: no such CXL "
 			     "memdev: No such device\n");
 	auto type = privnodectl(fake, "create-region -m mem0 -t zram");
-	CHECK(type.rc == 1);
-	CHECK_THAT(type.err, ContainsSubstring("--type 'zram': must be private or sysram"));
+	CHECK(type.rc >= 100); // bad usage, as the man page says
+	CHECK_THAT(type.err, ContainsSubstring("--type: zram not in {private,sysram}"));
+	auto node = privnodectl(fake, "show -1");
+	CHECK(node.rc >= 100);
+	CHECK_THAT(node.err, ContainsSubstring("Value -1 not in range 0 to 1023"));
+	CHECK(node.err.size() < 200);
 	auto size = privnodectl(fake, "create-region -m mem0 -t sysram -s 12Q");
 	CHECK(size.rc == 1);
 	CHECK_THAT(size.err, ContainsSubstring("--size '12Q': not a size"));
@@ -183,4 +187,42 @@ TEST_CASE("privnodectl cpuset: grant a private node to a cgroup or to the system
 	CHECK_THAT(old.err, ContainsSubstring("cpuset.mems.private"));
 	CHECK_THAT(old.err, ContainsSubstring("Operation not supported"));
 	CHECK(fake.writes().empty());
+}
+
+namespace {
+
+// What the bash completion offers for the words of @line, the last one
+// being completed ("" for a new word).
+std::string complete(const std::string &line)
+{
+	const std::string script = std::string(". ") + COMPLETION + "; COMP_WORDS=(" + line +
+				   "); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _privnodectl; echo \"${COMPREPLY[*]}\"";
+	const std::string cmd = "bash -c '" + script + "'";
+	std::string out;
+	FILE *p = popen(cmd.c_str(), "r");
+	REQUIRE(p);
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
+		out.append(buf, n);
+	REQUIRE(pclose(p) == 0);
+	return out;
+}
+
+} // namespace
+
+TEST_CASE("bash completion: node ids after cpuset -a/-r, sizes after -s")
+{
+	// node ids from /sys/devices/system/node: every NUMA Linux host has
+	// node 0; nothing but digits (not --region's region names)
+	for (const char *opt : {"-r", "--add"}) {
+		const std::string ids = complete(std::string("privnodectl cpuset work ") + opt + " \"\"");
+		CHECK(ids.rfind("0", 0) == 0);
+		CHECK(ids.find_first_not_of("0123456789 \n") == std::string::npos);
+	}
+	const std::string sizes = complete("privnodectl create-region -s \"\"");
+	CHECK_THAT(sizes, ContainsSubstring("256M"));
+	CHECK_THAT(sizes, ContainsSubstring("1G"));
+	CHECK_THAT(complete("privnodectl cpuset \"\""), ContainsSubstring("/"));
+	CHECK(complete("privnodectl show \"\"").rfind("0", 0) == 0);
 }
