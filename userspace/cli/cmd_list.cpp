@@ -8,8 +8,16 @@
 
 namespace privnodectl {
 
-int cmd_list(const Global &g, const ListOpts &o)
+int cmd_list(const Global &g, const ListOpts &opts)
 {
+	// As in `cxl list`, a filter alone names its kind: -m implies -M,
+	// -r implies -R, -n implies -N.
+	ListOpts o = opts;
+	if (!o.nodes && !o.memdevs && !o.regions) {
+		o.nodes = o.node.has_value();
+		o.memdevs = !o.memdev.empty();
+		o.regions = !o.region.empty();
+	}
 	const bool all = !o.nodes && !o.memdevs && !o.regions;
 	nlohmann::ordered_json out = nlohmann::ordered_json::object();
 	int kinds = 0;

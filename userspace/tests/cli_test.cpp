@@ -226,3 +226,22 @@ TEST_CASE("bash completion: node ids after cpuset -a/-r, sizes after -s")
 	CHECK_THAT(complete("privnodectl cpuset \"\""), ContainsSubstring("/"));
 	CHECK(complete("privnodectl show \"\"").rfind("0", 0) == 0);
 }
+
+TEST_CASE("privnodectl list: a filter alone names its kind, as in cxl list")
+{
+	FakeSysfs fake;
+	fake.nodes(false);
+	fake.cxl(false);
+	auto m = privnodectl(fake, "list -m mem0");
+	REQUIRE(m.rc == 0);
+	auto jm = nlohmann::json::parse(m.out);
+	REQUIRE(jm.is_array()); // like list -M -m mem0
+	REQUIRE(jm.size() == 1);
+	CHECK(jm[0]["memdev"] == "mem0");
+	auto n = privnodectl(fake, "list -n 0");
+	REQUIRE(n.rc == 0);
+	auto jn = nlohmann::json::parse(n.out);
+	REQUIRE(jn.is_array());
+	REQUIRE(jn.size() == 1);
+	CHECK(jn[0]["node"] == 0);
+}
