@@ -4,10 +4,12 @@
 #include "privnode/parse.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <functional>
+#include <thread>
 #include <utility>
 
 namespace privnode {
@@ -406,11 +408,26 @@ Result<Region> create_region(const Sysfs &sys, const CreateRegion &req, StepLog 
 		return sys.write(std::string(kCxlRegionDriver) + "/unbind", region);
 	});
 
+	// Where dax, kmem and kmem_private are modules, the dax device and its
+	// driver appear asynchronously after the bind: wait for them (on a
+	// real system; a fake tree is complete at once).
+	const auto deadline =
+		std::chrono::steady_clock::now() + std::chrono::seconds(sys.is_real_root() ? 10 : 0);
+	auto settled = [&](const Result<Region> &rr) {
+		if (!rr || rr->dax.empty())
+			return false;
+		const std::string got = sys.link_name(std::string(kDaxDevices) + "/" + rr->dax + "/driver");
+		return priv ? got == kDaxPrivateDriver : !got.empty();
+	};
 	auto r = read_region(sys, region);
+	while (!settled(r) && std::chrono::steady_clock::now() < deadline) {
+		std::this_thread::sleep_for(std::chrono::milliseconds(50));
+		r = read_region(sys, region);
+	}
 	if (!r)
 		return with_rollback(r.error(), undo);
 	if (r->dax.empty())
-		return with_rollback(Error{ENODEV, dev(region), "no dax device after enabling"}, undo);
+		return with_rollback(Error{ENODEV, dev(region), "no dax device after enabling (waited 10 s)"}, undo);
 	if (priv) {
 		// The kernel binds a private region's dax device to kmem_private,
 		// which hot-adds the memory as a private node: check it did.
