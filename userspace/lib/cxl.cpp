@@ -318,8 +318,10 @@ Result<Region> create_region(const Sysfs &sys, const CreateRegion &req, StepLog 
 		return std::unexpected(roots.error());
 	const RootDecoder *root = nullptr;
 	for (const auto &r : *roots)
-		if (req.decoder.empty() ? r.cap_ram && (!priv || r.can_private) : r.name == req.decoder)
+		if (req.decoder.empty() ? r.cap_ram && (!priv || r.can_private) : r.name == req.decoder) {
 			root = &r;
+			break;
+		}
 	if (!root && !req.decoder.empty())
 		return fail(ENODEV, dev(req.decoder), "no such root decoder");
 	if (!root)
