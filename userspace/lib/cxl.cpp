@@ -462,29 +462,14 @@ Status destroy_region(const Sysfs &sys, const std::string &name, StepLog log, vo
 	// use) goes first and undoes itself; nothing else has changed then.
 	const std::string dax_driver =
 		r->dax.empty() ? "" : sys.link_name(std::string(kDaxDevices) + "/" + r->dax + "/driver");
-	if (dax_driver == "kmem" || dax_driver == kDaxPrivateDriver) {
+	const bool offlined = dax_driver == "kmem" || dax_driver == kDaxPrivateDriver;
+	if (offlined) {
 		say("offline memory of " + r->dax);
 		if (auto st = offline_dax_memory(sys, r->dax); !st) {
 			Error e = st.error();
 			e.what += " (memory of " + name + " is in use; nothing was changed)";
 			return std::unexpected(e);
 		}
-	}
-	auto step = [&](const std::string &path, const std::string &value) -> Status {
-		say("write " + value + " > " + path);
-		return sys.write(path, value);
-	};
-	if (r->enabled)
-		if (auto st = step(std::string(kCxlRegionDriver) + "/unbind", name); !st)
-			return st;
-	if (r->committed)
-		if (auto st = step(dev(name, "commit"), "0"); !st)
-			return st;
-	for (size_t i = 0; i < r->targets.size(); i++) {
-		if (auto st = step(dev(name, "target" + std::to_string(i)), ""); !st)
-			return st;
-		if (auto st = step(dev(r->targets[i], "dpa_size"), "0"); !st)
-			return st;
 	}
 	// The root decoder is the parent of the region in the device tree.
 	auto roots = list_root_decoders(sys);
@@ -496,7 +481,36 @@ Status destroy_region(const Sysfs &sys, const std::string &name, StepLog log, vo
 			root = d.name;
 	if (root.empty())
 		return fail(ENODEV, dev(name), "cannot find the root decoder of the region");
-	return step(dev(root, "delete_region"), name);
+
+	// Every write, planned up front: a failure then says exactly which
+	// steps were done and which were not (the memory stays offline).
+	std::vector<std::pair<std::string, std::string>> plan;
+	if (r->enabled)
+		plan.emplace_back(std::string(kCxlRegionDriver) + "/unbind", name);
+	if (r->committed)
+		plan.emplace_back(dev(name, "commit"), "0");
+	for (size_t i = 0; i < r->targets.size(); i++) {
+		plan.emplace_back(dev(name, "target" + std::to_string(i)), "");
+		plan.emplace_back(dev(r->targets[i], "dpa_size"), "0");
+	}
+	plan.emplace_back(dev(root, "delete_region"), name);
+	for (size_t i = 0; i < plan.size(); i++) {
+		const auto &[path, value] = plan[i];
+		say("write " + value + " > " + path);
+		if (auto st = sys.write(path, value); !st) {
+			Error e = st.error();
+			std::string done = offlined ? "offline " + r->dax : "";
+			for (size_t j = 0; j < i; j++)
+				done += (done.empty() ? "" : ", ") + ("'" + plan[j].second + "' > " + plan[j].first);
+			std::string left;
+			for (size_t j = i; j < plan.size(); j++)
+				left += (left.empty() ? "" : ", ") + ("'" + plan[j].second + "' > " + plan[j].first);
+			e.what += "; done: " + (done.empty() ? std::string("nothing") : done) + "; not done: " + left;
+			say("stopped; not done: " + left);
+			return std::unexpected(e);
+		}
+	}
+	return {};
 }
 
 } // namespace privnode

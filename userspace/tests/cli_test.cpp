@@ -266,3 +266,20 @@ TEST_CASE("privnodectl create-region: the first root decoder that fits")
 	REQUIRE_FALSE(w.empty());
 	CHECK(w.front() == c + "/decoder0.0/create_ram_region region0");
 }
+
+TEST_CASE("privnodectl destroy-region: a failed step says what was done and what was not")
+{
+	FakeSysfs fake;
+	fake.nodes(false);
+	fake.cxl(false);
+	REQUIRE(privnodectl(fake, "create-region -m mem0 -t sysram -s 256M").rc == 0);
+	fake.region_enabled();
+	const std::string c = "/sys/bus/cxl/devices";
+	fake.break_file(c + "/decoder0.0/delete_region");
+	fake.forget_writes();
+	auto d = privnodectl(fake, "destroy-region region0 -v");
+	CHECK(d.rc == 1);
+	CHECK_THAT(d.err, ContainsSubstring("done: offline dax0.0, 'region0' > /sys/bus/cxl/drivers/cxl_region/unbind"));
+	CHECK_THAT(d.err, ContainsSubstring("not done: 'region0' > " + c + "/decoder0.0/delete_region"));
+	CHECK_THAT(d.err, ContainsSubstring("stopped; not done:")); // -v logs it
+}
