@@ -194,6 +194,16 @@ bool bind_to(const Mapping &m, int node)
 	return sys_mbind(m.page(0), m.bytes(), MPOL_BIND, mask, 0) == 0;
 }
 
+// move_pages(2) of every page of @m to @node with @flags; @status gets
+// each page's outcome. Returns the call's result (errno set when < 0).
+long move_to(const Mapping &m, int node, int flags, std::vector<int> &status)
+{
+	auto addrs = m.page_addrs();
+	std::vector<int> nodes(m.pages(), node);
+	status.assign(m.pages(), -1);
+	return sys_move_pages(m.pages(), addrs.data(), nodes.data(), status.data(), flags);
+}
+
 // The node the first page of @m is on now.
 int home_of(const Mapping &m)
 {
@@ -242,9 +252,8 @@ int do_move_pages(const Args &a)
 	Mapping m(a.pages);
 	fill(m, kSeed);
 	const int home = home_of(m);
-	auto addrs = m.page_addrs();
-	std::vector<int> nodes(m.pages(), a.node), status(m.pages(), -1);
-	if (sys_move_pages(m.pages(), addrs.data(), nodes.data(), status.data(), MPOL_MF_MOVE) < 0)
+	std::vector<int> status;
+	if (move_to(m, a.node, MPOL_MF_MOVE, status) < 0)
 		return refused(a, "move_pages");
 	// move_pages succeeds as a call even when single pages cannot move.
 	if (a.expect_errno) {
@@ -262,8 +271,7 @@ int do_move_pages(const Args &a)
 	}
 	if (int rc = check(a, m, a.node, "moved there"); rc)
 		return rc;
-	std::fill(nodes.begin(), nodes.end(), home);
-	if (sys_move_pages(m.pages(), addrs.data(), nodes.data(), status.data(), MPOL_MF_MOVE) < 0)
+	if (move_to(m, home, MPOL_MF_MOVE, status) < 0)
 		return fail_errno("move_pages back");
 	return check(a, m, home, "moved back");
 }
@@ -613,9 +621,8 @@ int do_numa_balance(const Args &a)
 	Mapping ctl(a.pages), m(a.pages);
 	fill(ctl, kSeed);
 	fill(m, kSeed);
-	auto addrs = m.page_addrs();
-	std::vector<int> nodes(m.pages(), a.node), status(m.pages(), -1);
-	if (sys_move_pages(m.pages(), addrs.data(), nodes.data(), status.data(), MPOL_MF_MOVE) < 0)
+	std::vector<int> status;
+	if (move_to(m, a.node, MPOL_MF_MOVE, status) < 0)
 		return refused(a, "move_pages");
 	if (int rc = check(a, m, a.node, "moved there"); rc)
 		return rc;
@@ -669,9 +676,8 @@ int do_move_shared(const Args &a)
 		_exit(read(fds[0], &c, 1) < 0);
 	}
 	close(fds[0]);
-	auto addrs = m.page_addrs();
-	std::vector<int> nodes(m.pages(), a.node), status(m.pages(), 0);
-	long r1 = sys_move_pages(m.pages(), addrs.data(), nodes.data(), status.data(), MPOL_MF_MOVE_ALL);
+	std::vector<int> status;
+	long r1 = move_to(m, a.node, MPOL_MF_MOVE_ALL, status);
 	int e1 = errno;
 	NodeMask from, to;
 	for (int n : node_state("has_memory"))
