@@ -78,6 +78,16 @@
 // runs (the caller turns it on; it scans by CPU time): the ordinary pages must take hinting faults (or the
 // test could not tell), the pages on NODE must stay there.
 //
+// numa-promote is numa-balance for a node that opted in: the pages on NODE
+// are read in a busy loop until NUMA balancing has moved them all to this
+// CPU's node (30 s at most). At least 90% must have left, intact, and
+// numa_pages_migrated must have grown by as many.
+//
+// pin moves pages to NODE and pins them all with FOLL_LONGTERM (io_uring
+// fixed buffer registration). While pinned, every page must have left NODE
+// for an ordinary node (or, with --stays, every page must still be on NODE),
+// intact.
+//
 // move-shared fills pages, forks a child that keeps them mapped (so every
 // page is shared), then asks move_pages(MPOL_MF_MOVE_ALL) and migrate_pages
 // (as root: move all) to put them on NODE: pages other tasks map never move
@@ -98,6 +108,7 @@
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
+#include <linux/io_uring.h>
 #include <linux/mempolicy.h>
 #include <map>
 #include <sstream>
@@ -105,6 +116,7 @@
 #include <thread>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -127,6 +139,7 @@ struct Args {
 	std::string remove_file;
 	std::string remove_cmd;
 	std::vector<int> nodes; // mbind-spread
+	bool stays = false;     // pin: the pinned pages stay on the node
 
 	// The same request, for a check that expects success.
 	Args expecting_success() const
@@ -148,7 +161,9 @@ int usage()
 			     "       privnode-placement home-node NODE,OTHER [--pages N]\n"
 			     "       privnode-placement with-policy NODE,NODE[,...] CMD [ARG...]\n"
 			     "       privnode-placement stale NODE --remove-cmd CMD [--pages N]\n"
-			     "       privnode-placement pageout|ksm|numa-balance|move-shared NODE [--pages N]\n");
+			     "       privnode-placement pageout|ksm|numa-balance|numa-promote|move-shared NODE "
+			     "[--pages N]\n"
+			     "       privnode-placement pin NODE [--stays] [--pages N]\n");
 	return 2;
 }
 
@@ -657,6 +672,99 @@ int do_numa_balance(const Args &a)
 	return check(a, m, a.node, "after 20 s of NUMA balancing");
 }
 
+int do_numa_promote(const Args &a)
+{
+	Mapping m(a.pages);
+	fill(m, kSeed);
+	std::vector<int> status;
+	if (move_to(m, a.node, MPOL_MF_MOVE, status) < 0)
+		return refused(a, "move_pages");
+	if (int rc = check(a, m, a.node, "moved there"); rc)
+		return rc;
+	const long migrated0 = vmstat("numa_pages_migrated");
+	if (migrated0 < 0)
+		return 1;
+	std::atomic<bool> done{false};
+	std::thread idle([&done] {
+		while (!done)
+			usleep(100000);
+	});
+	unsigned long sum = 0;
+	size_t left = 0;
+	const time_t end = time(nullptr) + 30;
+	while (time(nullptr) < end) {
+		sum += touch_all(m);
+		auto st = where(m);
+		left = m.pages() - std::count(st.begin(), st.end(), a.node);
+		if (left == m.pages())
+			break;
+	}
+	done = true;
+	idle.join();
+	const long migrated = vmstat("numa_pages_migrated");
+	if (migrated < 0)
+		return 1;
+	auto bad = verify(m, kSeed);
+	std::printf("numa-promote: %zu of %zu pages left node %d, numa_pages_migrated +%ld, %zu corrupt "
+		    "(sum %lu)\n",
+		    left, m.pages(), a.node, migrated - migrated0, bad.size(), sum);
+	if (left < m.pages() * 9 / 10 || migrated - migrated0 < static_cast<long>(left) || !bad.empty()) {
+		std::fprintf(stderr,
+			     "privnode-placement: numa-promote: NUMA balancing moved %zu of %zu pages off node %d "
+			     "(numa_pages_migrated +%ld), %zu corrupt\n",
+			     left, m.pages(), a.node, migrated - migrated0, bad.size());
+		return 1;
+	}
+	return 0;
+}
+
+// Pin every page of @m with FOLL_LONGTERM, as io_uring does for fixed
+// buffers; returns the ring's fd (close it to unpin), or -1 with errno set.
+int pin_longterm(const Mapping &m)
+{
+	io_uring_params p{};
+	int fd = static_cast<int>(syscall(__NR_io_uring_setup, 4, &p));
+	if (fd < 0)
+		return -1;
+	iovec iov{m.page(0), m.bytes()};
+	if (syscall(__NR_io_uring_register, fd, IORING_REGISTER_BUFFERS, &iov, 1) < 0) {
+		int err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+int do_pin(const Args &a)
+{
+	Mapping m(a.pages);
+	fill(m, kSeed);
+	std::vector<int> status;
+	if (move_to(m, a.node, MPOL_MF_MOVE, status) < 0)
+		return refused(a, "move_pages");
+	if (int rc = check(a, m, a.node, "moved there"); rc)
+		return rc;
+	int ring = pin_longterm(m);
+	if (ring < 0)
+		return fail_errno("io_uring buffer registration (FOLL_LONGTERM pin)");
+	auto st = where(m);
+	close(ring);
+	const size_t on = std::count(st.begin(), st.end(), a.node);
+	const size_t gone = std::count_if(st.begin(), st.end(), [](int n) { return n < 0; });
+	auto bad = verify(m, kSeed);
+	std::printf("pin: with the pin held, %zu of %zu pages on node %d, %zu unmapped or unreadable, "
+		    "%zu corrupt\n",
+		    on, m.pages(), a.node, gone, bad.size());
+	const bool ok = (a.stays ? on == m.pages() : on == 0) && !gone && bad.empty();
+	if (!ok)
+		std::fprintf(stderr,
+			     "privnode-placement: pin: expected %s node %d while pinned: %zu of %zu there, "
+			     "%zu unaccounted, %zu corrupt\n",
+			     a.stays ? "every page on" : "no page on", a.node, on, m.pages(), gone, bad.size());
+	return ok ? 0 : 1;
+}
+
 int do_move_shared(const Args &a)
 {
 	Mapping m(a.pages);
@@ -816,6 +924,8 @@ int main(int argc, char **argv)
 			if (it == kErrnos.end())
 				return usage();
 			a.expect_errno = it->second;
+		} else if (opt == "--stays") {
+			a.stays = true;
 		} else if (opt == "--remove-cmd" && i + 1 < argc) {
 			a.remove_cmd = argv[++i];
 		} else if (opt == "--remove-file" && i + 1 < argc) {
@@ -854,6 +964,10 @@ int main(int argc, char **argv)
 		return do_ksm(a);
 	if (a.op == "numa-balance")
 		return do_numa_balance(a);
+	if (a.op == "numa-promote")
+		return do_numa_promote(a);
+	if (a.op == "pin")
+		return do_pin(a);
 	if (a.op == "move-shared")
 		return do_move_shared(a);
 	return usage();
