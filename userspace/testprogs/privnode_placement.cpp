@@ -83,6 +83,11 @@
 // CPU's node (30 s at most). At least 90% must have left, intact, and
 // numa_pages_migrated must have grown by as many.
 //
+// With --reclaims (the node's owner opened reclaim), pageout expects most of
+// NODE's pages to go to swap and every one to come back to NODE, intact, when
+// read; overfill expects every page to be written (pages go to swap instead
+// of a SIGBUS), intact when read back, each on NODE or in swap.
+//
 // pin moves pages to NODE and pins them all with FOLL_LONGTERM (io_uring
 // fixed buffer registration). While pinned, every page must have left NODE
 // for an ordinary node (or, with --stays, every page must still be on NODE),
@@ -140,6 +145,7 @@ struct Args {
 	std::string remove_cmd;
 	std::vector<int> nodes; // mbind-spread
 	bool stays = false;     // pin: the pinned pages stay on the node
+	bool reclaims = false;  // pageout, overfill: the node's owner opened reclaim
 
 	// The same request, for a check that expects success.
 	Args expecting_success() const
@@ -163,7 +169,8 @@ int usage()
 			     "       privnode-placement stale NODE --remove-cmd CMD [--pages N]\n"
 			     "       privnode-placement pageout|ksm|numa-balance|numa-promote|move-shared NODE "
 			     "[--pages N]\n"
-			     "       privnode-placement pin NODE [--stays] [--pages N]\n");
+			     "       privnode-placement pin NODE [--stays] [--pages N]\n"
+			     "       privnode-placement pageout|overfill NODE --reclaims [--pages N]\n");
 	return 2;
 }
 
@@ -603,7 +610,28 @@ int do_pageout(const Args &a)
 		return fail_errno("madvise(MADV_COLD)");
 	if (madvise(m.page(0), m.bytes(), MADV_PAGEOUT) < 0)
 		return fail_errno("madvise(MADV_PAGEOUT)");
-	return check(a, m, a.node, "after MADV_COLD and MADV_PAGEOUT");
+	if (!a.reclaims)
+		return check(a, m, a.node, "after MADV_COLD and MADV_PAGEOUT");
+	// The owner opened reclaim: most pages must have gone to swap, and
+	// reading them must bring every one back to the node, intact.
+	auto st = where(m);
+	const size_t out = std::count(st.begin(), st.end(), -ENOENT);
+	std::printf("pageout: %zu of %zu pages on node %d paged out\n", out, m.pages(), a.node);
+	if (out < m.pages() / 2) {
+		std::fprintf(stderr, "privnode-placement: pageout: only %zu of %zu pages on node %d were paged out\n",
+			     out, m.pages(), a.node);
+		return 1;
+	}
+	auto bad = verify(m, kSeed); // reads every page: swaps them all in
+	const size_t off = count_not_on(where(m), a.node, "read back after MADV_PAGEOUT");
+	if (off || !bad.empty()) {
+		std::fprintf(stderr,
+			     "privnode-placement: pageout: read back: %zu of %zu pages not on node %d, %zu corrupt\n",
+			     off, m.pages(), a.node, bad.size());
+		return 1;
+	}
+	std::printf("pageout: read back: %zu pages on node %d, contents intact\n", m.pages(), a.node);
+	return 0;
 }
 
 // Read every page of @m once; the sum keeps the loads.
@@ -763,6 +791,39 @@ int do_pin(const Args &a)
 			     "%zu unaccounted, %zu corrupt\n",
 			     a.stays ? "every page on" : "no page on", a.node, on, m.pages(), gone, bad.size());
 	return ok ? 0 : 1;
+}
+
+// overfill --reclaims: the node's owner opened reclaim, so filling more
+// than the node holds must swap pages out instead of failing: every page
+// written (no SIGBUS), intact when read back, each one on the node or in
+// swap, never elsewhere, and pswpout grown.
+int do_overfill_reclaim(const Args &a)
+{
+	Mapping m(a.pages);
+	if (!bind_to(m, a.node))
+		return refused(a, "mbind(MPOL_BIND)");
+	const long out0 = vmstat("pswpout");
+	if (out0 < 0)
+		return 1;
+	fill(m, kSeed); // a SIGBUS here kills the test: the fill must fit
+	auto bad = verify(m, kSeed);
+	auto st = where(m);
+	const long out = vmstat("pswpout");
+	if (out < 0)
+		return 1;
+	const size_t on = std::count(st.begin(), st.end(), a.node);
+	const size_t swapped = std::count(st.begin(), st.end(), -ENOENT);
+	std::printf("overfill: %zu pages written and read back, %zu on node %d, %zu in swap, pswpout +%ld, "
+		    "%zu corrupt\n",
+		    m.pages(), on, a.node, swapped, out - out0, bad.size());
+	if (!bad.empty() || on + swapped != m.pages() || out - out0 <= 0) {
+		std::fprintf(stderr,
+			     "privnode-placement: overfill: %zu corrupt, %zu of %zu pages neither on node %d nor "
+			     "in swap, pswpout +%ld\n",
+			     bad.size(), m.pages() - on - swapped, m.pages(), a.node, out - out0);
+		return 1;
+	}
+	return 0;
 }
 
 int do_move_shared(const Args &a)
@@ -926,6 +987,8 @@ int main(int argc, char **argv)
 			a.expect_errno = it->second;
 		} else if (opt == "--stays") {
 			a.stays = true;
+		} else if (opt == "--reclaims") {
+			a.reclaims = true;
 		} else if (opt == "--remove-cmd" && i + 1 < argc) {
 			a.remove_cmd = argv[++i];
 		} else if (opt == "--remove-file" && i + 1 < argc) {
@@ -957,7 +1020,7 @@ int main(int argc, char **argv)
 	if (a.op == "stale")
 		return do_stale(a);
 	if (a.op == "overfill")
-		return do_overfill(a);
+		return a.reclaims ? do_overfill_reclaim(a) : do_overfill(a);
 	if (a.op == "pageout")
 		return do_pageout(a);
 	if (a.op == "ksm")
