@@ -88,6 +88,11 @@
 // read; overfill expects every page to be written (pages go to swap instead
 // of a SIGBUS), intact when read back, each on NODE or in swap.
 //
+// compact binds pages to NODE, frees every other one, writes 1 to
+// nodeNODE/compact and checks that the pages left are still on NODE,
+// intact; the caller sees from the owner's folio_migrate count whether
+// compaction moved them.
+//
 // pin moves pages to NODE and pins them all with FOLL_LONGTERM (io_uring
 // fixed buffer registration). While pinned, every page must have left NODE
 // for an ordinary node (or, with --stays, every page must still be on NODE),
@@ -170,7 +175,8 @@ int usage()
 			     "       privnode-placement pageout|ksm|numa-balance|numa-promote|move-shared NODE "
 			     "[--pages N]\n"
 			     "       privnode-placement pin NODE [--stays] [--pages N]\n"
-			     "       privnode-placement pageout|overfill NODE --reclaims [--pages N]\n");
+			     "       privnode-placement pageout|overfill NODE --reclaims [--pages N]\n"
+			     "       privnode-placement compact NODE [--pages N]\n");
 	return 2;
 }
 
@@ -826,6 +832,38 @@ int do_overfill_reclaim(const Args &a)
 	return 0;
 }
 
+// compact: pages bound to NODE, every other one freed again, then
+// nodeN/compact: the pages left must still be on NODE, intact. Whether
+// compaction moved them is the caller's to see (the owner's folio_migrate
+// count).
+int do_compact(const Args &a)
+{
+	Mapping m(a.pages);
+	// small pages: compaction skips large folios
+	if (madvise(m.page(0), m.bytes(), MADV_NOHUGEPAGE) < 0)
+		return fail_errno("madvise(MADV_NOHUGEPAGE)");
+	if (!bind_to(m, a.node))
+		return refused(a, "mbind(MPOL_BIND)");
+	fill(m, kSeed);
+	for (size_t i = 1; i < m.pages(); i += 2)
+		if (madvise(m.page(i), m.bytes() / m.pages(), MADV_DONTNEED) < 0)
+			return fail_errno("madvise(MADV_DONTNEED)");
+	const std::string file = "/sys/devices/system/node/node" + std::to_string(a.node) + "/compact";
+	FILE *f = std::fopen(file.c_str(), "w");
+	if (!f || std::fputs("1\n", f) < 0 || std::fclose(f) != 0)
+		return fail_errno("write 1 to " + file);
+	auto st = where(m);
+	size_t off = 0;
+	for (size_t i = 0; i < m.pages(); i += 2)
+		off += st[i] != a.node;
+	size_t bad = 0;
+	for (size_t i : verify(m, kSeed))
+		bad += i % 2 == 0;
+	std::printf("compact: after %s, %zu of %zu kept pages off node %d, %zu corrupt\n", file.c_str(), off,
+		    (m.pages() + 1) / 2, a.node, bad);
+	return off || bad ? 1 : 0;
+}
+
 int do_move_shared(const Args &a)
 {
 	Mapping m(a.pages);
@@ -1031,6 +1069,8 @@ int main(int argc, char **argv)
 		return do_numa_promote(a);
 	if (a.op == "pin")
 		return do_pin(a);
+	if (a.op == "compact")
+		return do_compact(a);
 	if (a.op == "move-shared")
 		return do_move_shared(a);
 	return usage();
