@@ -121,6 +121,7 @@
 #include <linux/io_uring.h>
 #include <linux/mempolicy.h>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -665,33 +666,51 @@ long vmstat(const char *name)
 	return found;
 }
 
-int do_numa_balance(const Args &a)
+// Move every page of @m to a.node (move_pages) and check that they are
+// there, intact: nothing if so, else the status the op must return.
+std::optional<int> place_on_node(const Args &a, const Mapping &m)
 {
-	Mapping ctl(a.pages), m(a.pages);
-	fill(ctl, kSeed);
-	fill(m, kSeed);
 	std::vector<int> status;
 	if (move_to(m, a.node, MPOL_MF_MOVE, status) < 0)
 		return refused(a, "move_pages");
 	if (int rc = check(a, m, a.node, "moved there"); rc)
 		return rc;
-	const long faults0 = vmstat("numa_hint_faults");
-	if (faults0 < 0)
-		return 1;
-	// Busy, not sleeping: NUMA balancing scans by the task's CPU time. A
-	// second thread, idle, makes the scan mark local pages too (a
-	// single-threaded task's pages on its own node are left alone).
+	return std::nullopt;
+}
+
+// Call @pass in a busy loop until it returns true or @seconds are over.
+// Busy, not sleeping: NUMA balancing scans by the task's CPU time. A second
+// thread, idle, makes the scan mark local pages too (a single-threaded
+// task's pages on its own node are left alone).
+template <typename F> void busy_loop(int seconds, F pass)
+{
 	std::atomic<bool> done{false};
 	std::thread idle([&done] {
 		while (!done)
 			usleep(100000);
 	});
-	unsigned long sum = 0;
-	const time_t end = time(nullptr) + 20;
-	while (time(nullptr) < end)
-		sum += touch_all(ctl) + touch_all(m);
+	const time_t end = time(nullptr) + seconds;
+	while (time(nullptr) < end && !pass()) {
+	}
 	done = true;
 	idle.join();
+}
+
+int do_numa_balance(const Args &a)
+{
+	Mapping ctl(a.pages), m(a.pages);
+	fill(ctl, kSeed);
+	fill(m, kSeed);
+	if (auto rc = place_on_node(a, m))
+		return *rc;
+	const long faults0 = vmstat("numa_hint_faults");
+	if (faults0 < 0)
+		return 1;
+	unsigned long sum = 0;
+	busy_loop(20, [&] {
+		sum += touch_all(ctl) + touch_all(m);
+		return false;
+	});
 	const long faults = vmstat("numa_hint_faults");
 	if (faults < 0)
 		return 1;
@@ -710,31 +729,19 @@ int do_numa_promote(const Args &a)
 {
 	Mapping m(a.pages);
 	fill(m, kSeed);
-	std::vector<int> status;
-	if (move_to(m, a.node, MPOL_MF_MOVE, status) < 0)
-		return refused(a, "move_pages");
-	if (int rc = check(a, m, a.node, "moved there"); rc)
-		return rc;
+	if (auto rc = place_on_node(a, m))
+		return *rc;
 	const long migrated0 = vmstat("numa_pages_migrated");
 	if (migrated0 < 0)
 		return 1;
-	std::atomic<bool> done{false};
-	std::thread idle([&done] {
-		while (!done)
-			usleep(100000);
-	});
 	unsigned long sum = 0;
 	size_t left = 0;
-	const time_t end = time(nullptr) + 30;
-	while (time(nullptr) < end) {
+	busy_loop(30, [&] {
 		sum += touch_all(m);
 		auto st = where(m);
 		left = m.pages() - std::count(st.begin(), st.end(), a.node);
-		if (left == m.pages())
-			break;
-	}
-	done = true;
-	idle.join();
+		return left == m.pages();
+	});
 	const long migrated = vmstat("numa_pages_migrated");
 	if (migrated < 0)
 		return 1;
@@ -774,11 +781,8 @@ int do_pin(const Args &a)
 {
 	Mapping m(a.pages);
 	fill(m, kSeed);
-	std::vector<int> status;
-	if (move_to(m, a.node, MPOL_MF_MOVE, status) < 0)
-		return refused(a, "move_pages");
-	if (int rc = check(a, m, a.node, "moved there"); rc)
-		return rc;
+	if (auto rc = place_on_node(a, m))
+		return *rc;
 	int ring = pin_longterm(m);
 	if (ring < 0)
 		return fail_errno("io_uring buffer registration (FOLL_LONGTERM pin)");
