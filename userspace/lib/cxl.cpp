@@ -494,17 +494,19 @@ Status destroy_region(const Sysfs &sys, const std::string &name, StepLog log, vo
 		plan.emplace_back(dev(r->targets[i], "dpa_size"), "0");
 	}
 	plan.emplace_back(dev(root, "delete_region"), name);
+	// The writes plan[from, to) as "'value' > path, ...", after @first.
+	auto steps = [&](std::string first, size_t from, size_t to) {
+		for (size_t j = from; j < to; j++)
+			first += (first.empty() ? "" : ", ") + ("'" + plan[j].second + "' > " + plan[j].first);
+		return first;
+	};
 	for (size_t i = 0; i < plan.size(); i++) {
 		const auto &[path, value] = plan[i];
 		say("write " + value + " > " + path);
 		if (auto st = sys.write(path, value); !st) {
 			Error e = st.error();
-			std::string done = offlined ? "offline " + r->dax : "";
-			for (size_t j = 0; j < i; j++)
-				done += (done.empty() ? "" : ", ") + ("'" + plan[j].second + "' > " + plan[j].first);
-			std::string left;
-			for (size_t j = i; j < plan.size(); j++)
-				left += (left.empty() ? "" : ", ") + ("'" + plan[j].second + "' > " + plan[j].first);
+			const std::string done = steps(offlined ? "offline " + r->dax : "", 0, i);
+			const std::string left = steps("", i, plan.size());
 			e.what += "; done: " + (done.empty() ? std::string("nothing") : done) + "; not done: " + left;
 			say("stopped; not done: " + left);
 			return std::unexpected(e);

@@ -252,19 +252,13 @@ TEST_CASE("privnodectl create-region: the first root decoder that fits")
 	fake.nodes(false);
 	fake.cxl(false);
 	// a second root decoder that fits as well, listed after decoder0.0
-	const std::string c = "/sys/bus/cxl/devices";
-	fake.link(c + "/root0/decoder0.1", "../decoder0.1");
-	fake.file(c + "/decoder0.1/cap_ram", "1");
-	fake.file(c + "/decoder0.1/cap_pmem", "0");
-	fake.file(c + "/decoder0.1/size", "0x100000000");
-	fake.file(c + "/decoder0.1/interleave_granularity", "256");
-	fake.file(c + "/decoder0.1/create_ram_region", "region1");
+	fake.root_decoder("decoder0.1", "region1");
 	fake.forget_writes();
 	auto r = privnodectl(fake, "create-region -m mem0 -t sysram -s 256M");
 	REQUIRE(r.rc == 0);
 	const auto w = fake.writes();
 	REQUIRE_FALSE(w.empty());
-	CHECK(w.front() == c + "/decoder0.0/create_ram_region region0");
+	CHECK(w.front() == "/sys/bus/cxl/devices/decoder0.0/create_ram_region region0");
 }
 
 TEST_CASE("privnodectl destroy-region: a failed step says what was done and what was not")

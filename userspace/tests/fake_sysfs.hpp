@@ -104,6 +104,18 @@ public:
 	// decoder 0.0 (ram capable, 4 GiB window), and the files the kernel
 	// would create for region0 once it is made. The dax device and its two
 	// 128 MiB memory blocks (ids 8 and 9) start offline.
+	// A 4 GiB RAM root decoder NAME under root0 whose next region is REGION.
+	void root_decoder(const std::string &name, const std::string &region) const
+	{
+		const std::string c = "/sys/bus/cxl/devices";
+		link(c + "/root0/" + name, "../" + name);
+		file(c + "/" + name + "/cap_ram", "1");
+		file(c + "/" + name + "/cap_pmem", "0");
+		file(c + "/" + name + "/size", "0x100000000");
+		file(c + "/" + name + "/interleave_granularity", "256");
+		file(c + "/" + name + "/create_ram_region", region);
+	}
+
 	void cxl(bool private_regions) const
 	{
 		const std::string c = "/sys/bus/cxl/devices";
@@ -112,12 +124,7 @@ public:
 		file(c + "/mem0/pmem/size", "0x0");
 		file(c + "/mem0/serial", "0x0");
 		dir(c + "/root0");
-		link(c + "/root0/decoder0.0", "../decoder0.0");
-		file(c + "/decoder0.0/cap_ram", "1");
-		file(c + "/decoder0.0/cap_pmem", "0");
-		file(c + "/decoder0.0/size", "0x100000000");
-		file(c + "/decoder0.0/interleave_granularity", "256");
-		file(c + "/decoder0.0/create_ram_region", "region0");
+		root_decoder("decoder0.0", "region0");
 		if (private_regions)
 			file(c + "/decoder0.0/create_private_region", "region0");
 		file(c + "/decoder0.0/delete_region", "");

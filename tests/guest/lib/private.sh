@@ -98,6 +98,17 @@ vmstat_get() {
 	echo "$v"
 }
 
+# kthread_pid NAME -> the pid of the kernel thread NAME (kswapd1), or nothing
+kthread_pid() {
+	local c
+	for c in /proc/[0-9]*/comm; do
+		[ "$(cat "$c" 2>/dev/null)" = "$1" ] && { c=${c#/proc/}; echo "${c%/comm}"; return 0; }
+	done
+	return 0
+}
+kthread_runs() { [ -n "$(kthread_pid "$1")" ] || { echo "no $1" >&2; return 1; }; }
+kthread_stopped() { [ -z "$(kthread_pid "$1")" ] || { echo "$1 runs (pid $(kthread_pid "$1"))" >&2; return 1; }; }
+
 # same_count WHAT WANT GOT [UNIT]: equal, or say both on stderr. Both must
 # be readings (numbers): two empty strings are not "the same".
 same_count() {
