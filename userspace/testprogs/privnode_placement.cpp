@@ -19,6 +19,10 @@
 //   privnode-placement ksm NODE [--pages N]
 //   privnode-placement numa-balance NODE [--pages N]
 //   privnode-placement move-shared NODE [--pages N]
+//   privnode-placement swap-readahead NODE [--pages N]
+//   privnode-placement capture NODE --alloc-file PATH [--pages N]
+//   privnode-placement demote NODE [--demotes] [--pressure|--limit] [--pages N]
+//   privnode-placement foreign-fault NODE --remove-cmd CMD [--pages N]
 //
 // hot-remove binds pages to NODE, fills and verifies them there, then writes
 // NODE to PATH (a driver's remove file) or runs CMD (sh -c, e.g.
@@ -98,6 +102,43 @@
 // for an ordinary node (or, with --stays, every page must still be on NODE),
 // intact.
 //
+// demote fills pages on the first ordinary node, then has them reclaimed:
+// through its cgroup's memory.reclaim (half of them; run it in a child
+// cgroup), or with --pressure by filling that node past its free memory,
+// so its kswapd and direct reclaim run, or with --limit by its cgroup's
+// memory.max (set by the caller) while it fills them. Every page must read back intact,
+// wherever it went. With --demotes at least a quarter must be on NODE, and
+// pgdemote_kswapd + pgdemote_direct must have grown by as many; without,
+// none may be on NODE and at least a quarter must have gone to swap (or the
+// test could not tell).
+//
+// foreign-fault pages out its pages (no policy), then runs CMD (sh -c),
+// which faults them in from another task whose task policy names NODE,
+// e.g. "privnode-placement with-policy NODE swapoff /dev/zram0": a task's
+// private policy covers its own memory only, so every page must come back
+// off NODE, intact.
+//
+// capture moves more small pages to NODE than it holds, frees every other
+// one that landed there, and checks that no free pageblock is left on NODE
+// (/proc/buddyinfo). It then asks the test driver (PATH, its alloc file)
+// for a pageblock-order page with __GFP_THISNODE on NODE: without
+// __GFP_PRIVATE ("huge-plain") that must fail with ENOMEM, as direct
+// compaction may not hand it a page it freed on NODE; with it
+// ("huge-private") it must succeed (compaction of NODE made the page: the
+// caller gave NODE the compaction opt-in), or the test could not tell. Free
+// pageblocks left in the node's watermark gap are first taken by the driver
+// (huge-private). The kept pages must be intact; the caller frees the
+// driver's pages.
+//
+// swap-readahead pages out, alternately, one page of Y, bound to NODE, and
+// one of X, which has no policy, so that they sit side by side on swap; a
+// child keeps every entry shared, so swap-in goes through the swap cache.
+// Reading a priming range sequentially must read pages ahead (the caller
+// turns vma_ra_enabled off, so the readahead is swap_cluster_readahead()),
+// or the test could not tell. Then reading Y back must not read X's pages
+// ahead onto NODE (its neighbour's policy is not its own), and Y's pages
+// must come back to NODE, all but the few the priming range read ahead.
+//
 // move-shared fills pages, forks a child that keeps them mapped (so every
 // page is shared), then asks move_pages(MPOL_MF_MOVE_ALL) and migrate_pages
 // (as root: move all) to put them on NODE: pages other tasks map never move
@@ -129,6 +170,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <sched.h>
 #include <unistd.h>
 
 using namespace pn;
@@ -149,9 +191,13 @@ struct Args {
 	int expect_errno = 0;
 	std::string remove_file;
 	std::string remove_cmd;
+	std::string alloc_file; // capture: the test driver's alloc file
 	std::vector<int> nodes; // mbind-spread
 	bool stays = false;     // pin: the pinned pages stay on the node
 	bool reclaims = false;  // pageout, overfill: the node's owner opened reclaim
+	bool demotes = false;   // demote: reclaim must demote to the node
+	bool pressure = false;  // demote: by filling the ordinary node, not memory.reclaim
+	bool limit = false;     // demote: by the cgroup's memory.max, while filling
 
 	// The same request, for a check that expects success.
 	Args expecting_success() const
@@ -177,7 +223,10 @@ int usage()
 			     "[--pages N]\n"
 			     "       privnode-placement pin NODE [--stays] [--pages N]\n"
 			     "       privnode-placement pageout|overfill NODE --reclaims [--pages N]\n"
-			     "       privnode-placement compact NODE [--pages N]\n");
+			     "       privnode-placement compact|swap-readahead NODE [--pages N]\n"
+			     "       privnode-placement capture NODE --alloc-file PATH [--pages N]\n"
+			     "       privnode-placement demote NODE [--demotes] [--pressure|--limit] [--pages N]\n"
+			     "       privnode-placement foreign-fault NODE --remove-cmd CMD [--pages N]\n");
 	return 2;
 }
 
@@ -868,6 +917,366 @@ int do_compact(const Args &a)
 	return off || bad ? 1 : 0;
 }
 
+// Write @text to @path: 0, or the errno of the open or write.
+int write_errno(const std::string &path, const std::string &text)
+{
+	int fd = open(path.c_str(), O_WRONLY);
+	if (fd < 0)
+		return errno;
+	ssize_t n = write(fd, text.data(), text.size());
+	int err = n < 0 ? errno : 0;
+	close(fd);
+	return err;
+}
+
+// Free blocks of @order or more on @node, all zones (/proc/buddyinfo), or -1.
+long free_blocks_from(int node, int order)
+{
+	FILE *f = std::fopen("/proc/buddyinfo", "r");
+	if (!f)
+		return -1;
+	long sum = 0;
+	bool seen = false;
+	char line[512];
+	while (std::fgets(line, sizeof(line), f)) {
+		int n, used;
+		char zone[32];
+		if (std::sscanf(line, "Node %d, zone %31s%n", &n, zone, &used) != 2 || n != node)
+			continue;
+		seen = true;
+		std::istringstream counts(line + used);
+		long c;
+		for (int o = 0; counts >> c; o++)
+			if (o >= order)
+				sum += c;
+	}
+	std::fclose(f);
+	return seen ? sum : -1;
+}
+
+int do_capture(const Args &a)
+{
+	constexpr int kOrder = 9; // a pageblock on x86-64: the driver's huge-* order
+	const std::string nid = std::to_string(a.node);
+	if (a.alloc_file.empty())
+		return usage();
+	Mapping m(a.pages);
+	if (madvise(m.page(0), m.bytes(), MADV_NOHUGEPAGE) < 0)
+		return fail_errno("madvise(MADV_NOHUGEPAGE)");
+	fill(m, kSeed);
+	std::vector<int> status;
+	// ENOMEM: the node is full, which is the point
+	if (move_to(m, a.node, MPOL_MF_MOVE, status) < 0 && errno != ENOMEM)
+		return refused(a, "move_pages");
+	auto st = where(m);
+	const size_t on = std::count(st.begin(), st.end(), a.node);
+	if (on == m.pages()) {
+		std::fprintf(stderr, "privnode-placement: capture: all %zu pages fit on node %d: give more "
+				     "pages than the node has\n",
+			     on, a.node);
+		return 1;
+	}
+	// Every other page on the node freed: plenty of free memory there,
+	// none of it in a free pageblock.
+	std::vector<bool> gone(m.pages());
+	size_t freed = 0;
+	for (size_t i = 0, k = 0; i < m.pages(); i++)
+		if (st[i] == a.node && k++ % 2) {
+			if (madvise(m.page(i), Mapping::page_size(), MADV_DONTNEED) < 0)
+				return fail_errno("madvise(MADV_DONTNEED)");
+			gone[i] = true;
+			freed++;
+		}
+	// The watermark gap may hold a few free pageblocks: let the driver
+	// take them (a free block serves huge-private without compaction).
+	long blocks = free_blocks_from(a.node, kOrder);
+	const long left = blocks;
+	for (int i = 0; blocks > 0 && i < 64; i++) {
+		if (int err = write_errno(a.alloc_file, nid + " 1 huge-private\n"); err) {
+			errno = err;
+			return fail_errno("take a free pageblock of node " + nid + " (" + a.alloc_file + ")");
+		}
+		blocks = free_blocks_from(a.node, kOrder);
+	}
+	std::printf("capture: %zu pages moved to node %d, %zu of them freed again; free blocks of order "
+		    ">= %d there: %ld, %ld after the driver took some\n",
+		    on, a.node, freed, kOrder, left, blocks);
+	if (blocks != 0) {
+		std::fprintf(stderr, "privnode-placement: capture: %s: this test could not tell\n",
+			     blocks < 0 ? "node not in /proc/buddyinfo" : "a free pageblock is left on the node");
+		return 1;
+	}
+	// Not named by __GFP_PRIVATE: compaction of the node must not serve it.
+	int err = write_errno(a.alloc_file, nid + " 1 huge-plain\n");
+	if (err != ENOMEM) {
+		std::fprintf(stderr, "privnode-placement: capture: %s: \"%s 1 huge-plain\": %s (want ENOMEM)\n",
+			     a.alloc_file.c_str(), nid.c_str(), err ? std::strerror(err) : "a page was allocated");
+		return 1;
+	}
+	// Named: compaction may make the page for it, which shows that the
+	// refusal above was compaction's rule and not a lack of movable pages.
+	err = write_errno(a.alloc_file, nid + " 1 huge-private\n");
+	if (err) {
+		std::fprintf(stderr, "privnode-placement: capture: %s: \"%s 1 huge-private\": %s: this test could "
+				     "not tell\n",
+			     a.alloc_file.c_str(), nid.c_str(), std::strerror(err));
+		return 1;
+	}
+	size_t bad = 0;
+	for (size_t i : verify(m, kSeed))
+		bad += !gone[i]; // the freed pages read back as zeros
+	std::printf("capture: huge-plain refused with ENOMEM, huge-private allocated; %zu kept pages corrupt\n",
+		    bad);
+	return bad ? 1 : 0;
+}
+
+// Pages of @m in memory or in the swap cache (mincore), or -1.
+long resident(const Mapping &m)
+{
+	std::vector<unsigned char> vec(m.pages());
+	if (mincore(m.page(0), m.bytes(), vec.data()) < 0)
+		return -1;
+	return std::count_if(vec.begin(), vec.end(), [](unsigned char c) { return c & 1; });
+}
+
+int do_swap_readahead(const Args &a)
+{
+	// One CPU: its swap slot cache hands out consecutive slots, so the
+	// pages paged out alternately from Y and X sit side by side on swap.
+	cpu_set_t cpus;
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	if (sched_setaffinity(0, sizeof(cpus), &cpus) < 0)
+		return fail_errno("sched_setaffinity(CPU 0)");
+	Mapping prime(64), x(a.pages), y(a.pages);
+	for (const Mapping *m : {&prime, &x, &y})
+		if (madvise(m->page(0), m->bytes(), MADV_NOHUGEPAGE) < 0)
+			return fail_errno("madvise(MADV_NOHUGEPAGE)");
+	fill(prime, kSeed);
+	fill(x, kSeed);
+	fill(y, kSeed);
+	// Y's policy names the node; its pages stay where they are until they
+	// are faulted in again. X, the other task's memory, has no policy.
+	if (!bind_to(y, a.node))
+		return refused(a, "mbind(MPOL_BIND) of Y");
+	const size_t psz = Mapping::page_size();
+	if (madvise(prime.page(0), prime.bytes(), MADV_PAGEOUT) < 0)
+		return fail_errno("madvise(MADV_PAGEOUT) of the priming range");
+	for (size_t i = 0; i < a.pages; i++)
+		if (madvise(y.page(i), psz, MADV_PAGEOUT) < 0 || madvise(x.page(i), psz, MADV_PAGEOUT) < 0)
+			return fail_errno("madvise(MADV_PAGEOUT) of page " + std::to_string(i));
+	auto sx = where(x), sy = where(y);
+	const size_t out = std::count(sx.begin(), sx.end(), -ENOENT) + std::count(sy.begin(), sy.end(), -ENOENT);
+	if (out < a.pages) {
+		std::fprintf(stderr,
+			     "privnode-placement: swap-readahead: only %zu of %zu pages were paged out "
+			     "(is there swap?): this test could not tell\n",
+			     out, 2 * a.pages);
+		return 1;
+	}
+	// A child shares every swap entry: swap-in then goes through the swap
+	// cache and its readahead, even from a synchronous device (zram).
+	int fds[2];
+	if (pipe(fds) < 0)
+		return fail_errno("pipe");
+	std::fflush(nullptr);
+	pid_t child = fork();
+	if (child < 0)
+		return fail_errno("fork");
+	if (child == 0) {
+		char c;
+		close(fds[1]);
+		_exit(read(fds[0], &c, 1) < 0);
+	}
+	close(fds[0]);
+	const long ra0 = vmstat("swap_ra");
+	touch_all(prime); // sequential faults: cluster readahead reads ahead
+	const long ra1 = vmstat("swap_ra");
+	touch_all(y); // faults under Y's policy; their neighbours are X's
+	const long x_cached = resident(x);
+	touch_all(x);
+	sx = where(x);
+	sy = where(y);
+	const size_t x_on = std::count(sx.begin(), sx.end(), a.node);
+	const size_t y_on = std::count(sy.begin(), sy.end(), a.node);
+	const size_t bad = verify(x, kSeed).size() + verify(y, kSeed).size();
+	close(fds[1]);
+	waitpid(child, nullptr, 0);
+	std::printf("swap-readahead: swap_ra +%ld over the priming range; %ld of %zu pages of X in the swap "
+		    "cache after Y was faulted in; %zu of X and %zu of Y on node %d; %zu corrupt\n",
+		    ra1 - ra0, x_cached, a.pages, x_on, y_on, a.node, bad);
+	if (ra0 < 0 || ra1 < 0 || x_cached < 0) {
+		std::fprintf(stderr, "privnode-placement: swap-readahead: a reading failed\n");
+		return 1;
+	}
+	if (ra1 == ra0) {
+		std::fprintf(stderr, "privnode-placement: swap-readahead: sequential faults read nothing ahead "
+				     "(vma_ra_enabled must be false): this test could not tell\n");
+		return 1;
+	}
+	// Y's own pages follow its policy: only the priming range's last
+	// readahead may have taken one or two of them first.
+	if (x_on || y_on + 8 < a.pages || bad) {
+		std::fprintf(stderr,
+			     "privnode-placement: swap-readahead: %zu pages of X (no policy) on node %d, %zu of "
+			     "Y (bound there) elsewhere, %zu corrupt\n",
+			     x_on, a.node, a.pages - y_on, bad);
+		return 1;
+	}
+	return 0;
+}
+
+// The memory.reclaim file of this task's cgroup (v2), or "" with a message.
+std::string own_reclaim_file()
+{
+	FILE *f = std::fopen("/proc/self/cgroup", "r");
+	char line[512];
+	std::string path;
+	while (f && std::fgets(line, sizeof(line), f))
+		if (!std::strncmp(line, "0::", 3)) {
+			path = line + 3;
+			path.erase(path.find_last_not_of('\n') + 1);
+		}
+	if (f)
+		std::fclose(f);
+	if (path.empty() || path == "/") {
+		std::fprintf(stderr, "privnode-placement: demote: run me in a child cgroup (v2) with the memory "
+				     "controller: /proc/self/cgroup says \"%s\"\n",
+			     path.c_str());
+		return "";
+	}
+	return "/sys/fs/cgroup" + path + "/memory.reclaim";
+}
+
+// kB of MemFree of @node (nodeN/meminfo), or -1.
+long node_free_kb(int node)
+{
+	const std::string file = "/sys/devices/system/node/node" + std::to_string(node) + "/meminfo";
+	FILE *f = std::fopen(file.c_str(), "r");
+	char line[256];
+	long kb = -1;
+	while (f && std::fgets(line, sizeof(line), f)) {
+		int n;
+		long v;
+		if (std::sscanf(line, "Node %d MemFree: %ld kB", &n, &v) == 2)
+			kb = v;
+	}
+	if (f)
+		std::fclose(f);
+	return kb;
+}
+
+int do_demote(const Args &a)
+{
+	const int ord = ordinary_node();
+	const bool by_file = !a.pressure && !a.limit;
+	const std::string reclaim = by_file ? own_reclaim_file() : "";
+	if (ord < 0 || (by_file && reclaim.empty()))
+		return 1;
+	Mapping m(a.pages);
+	if (madvise(m.page(0), m.bytes(), MADV_NOHUGEPAGE) < 0)
+		return fail_errno("madvise(MADV_NOHUGEPAGE)");
+	fill(m, kSeed);
+	const long k0 = vmstat("pgdemote_kswapd"), d0 = vmstat("pgdemote_direct");
+	if (a.limit) {
+		// the cgroup's memory.max made reclaim run during fill()
+	} else if (a.pressure) {
+		// Fill node ord past its free memory: its kswapd and direct
+		// reclaim take the oldest pages first, which are m's.
+		const long free_kb = node_free_kb(ord);
+		if (free_kb < 0)
+			return fail_errno("read MemFree of node " + std::to_string(ord));
+		Mapping ballast(static_cast<size_t>(free_kb) / 4 + a.pages / 2);
+		if (madvise(ballast.page(0), ballast.bytes(), MADV_NOHUGEPAGE) < 0)
+			return fail_errno("madvise(MADV_NOHUGEPAGE) of the ballast");
+		// one repeated byte: zram stores such pages in no memory, so
+		// paging them out relieves the node even if m's pages cannot go
+		// anywhere but zram
+		for (size_t i = 0; i < ballast.pages(); i++)
+			std::memset(ballast.page(i), 0x5a, Mapping::page_size());
+		std::printf("demote: %zu pages of ballast filled (node %d had %ld kB free)\n", ballast.pages(), ord,
+			    free_kb);
+	} else {
+		const std::string bytes = std::to_string(m.bytes() / 2) + "\n";
+		int err = write_errno(reclaim, bytes);
+		std::printf("demote: %s <- %s", reclaim.c_str(), bytes.c_str());
+		if (err && err != EAGAIN) {
+			errno = err;
+			return fail_errno("write to " + reclaim);
+		}
+	}
+	const long k1 = vmstat("pgdemote_kswapd"), d1 = vmstat("pgdemote_direct");
+	auto st = where(m);
+	const size_t on = std::count(st.begin(), st.end(), a.node);
+	const size_t out = std::count(st.begin(), st.end(), -ENOENT);
+	const size_t bad = verify(m, kSeed).size(); // reads back every page, wherever it went
+	std::printf("demote: of %zu pages, %zu on node %d, %zu swapped out; pgdemote_kswapd +%ld, "
+		    "pgdemote_direct +%ld; %zu corrupt\n",
+		    m.pages(), on, a.node, out, k1 - k0, d1 - d0, bad);
+	if (k0 < 0 || d0 < 0 || k1 < 0 || d1 < 0)
+		return 1;
+	if (bad)
+		return 1;
+	if (a.demotes) {
+		if (on < m.pages() / 4 || (k1 - k0) + (d1 - d0) < static_cast<long>(on)) {
+			std::fprintf(stderr,
+				     "privnode-placement: demote: %zu pages demoted to node %d (want %zu or more, "
+				     "and counted)\n",
+				     on, a.node, m.pages() / 4);
+			return 1;
+		}
+		return 0;
+	}
+	if (on) {
+		std::fprintf(stderr, "privnode-placement: demote: %zu pages landed on node %d\n", on, a.node);
+		return 1;
+	}
+	if (out < m.pages() / 4) {
+		std::fprintf(stderr,
+			     "privnode-placement: demote: only %zu pages were reclaimed (to swap): this test "
+			     "could not tell\n",
+			     out);
+		return 1;
+	}
+	return 0;
+}
+
+int do_foreign_fault(const Args &a)
+{
+	if (a.remove_cmd.empty())
+		return usage();
+	Mapping m(a.pages);
+	if (madvise(m.page(0), m.bytes(), MADV_NOHUGEPAGE) < 0)
+		return fail_errno("madvise(MADV_NOHUGEPAGE)");
+	fill(m, kSeed);
+	if (madvise(m.page(0), m.bytes(), MADV_PAGEOUT) < 0)
+		return fail_errno("madvise(MADV_PAGEOUT)");
+	auto st = where(m);
+	const size_t out = std::count(st.begin(), st.end(), -ENOENT);
+	if (out < m.pages() / 2) {
+		std::fprintf(stderr,
+			     "privnode-placement: foreign-fault: only %zu of %zu pages paged out (is there "
+			     "swap?): this test could not tell\n",
+			     out, m.pages());
+		return 1;
+	}
+	std::fflush(stdout);
+	const int rc = std::system(a.remove_cmd.c_str());
+	st = where(m); // before verify() reads the pages: where CMD put them
+	const size_t on = std::count(st.begin(), st.end(), a.node);
+	const size_t still = std::count(st.begin(), st.end(), -ENOENT);
+	const size_t bad = verify(m, kSeed).size();
+	std::printf("foreign-fault: %zu pages paged out; after '%s' (status %d): %zu on node %d, %zu still "
+		    "out; %zu corrupt\n",
+		    out, a.remove_cmd.c_str(), rc, on, a.node, still, bad);
+	if (rc != 0 || still == out) {
+		std::fprintf(stderr, "privnode-placement: foreign-fault: the command failed or faulted nothing "
+				     "in: this test could not tell\n");
+		return 1;
+	}
+	return on || bad ? 1 : 0;
+}
+
 int do_move_shared(const Args &a)
 {
 	Mapping m(a.pages);
@@ -1031,8 +1440,16 @@ int main(int argc, char **argv)
 			a.stays = true;
 		} else if (opt == "--reclaims") {
 			a.reclaims = true;
+		} else if (opt == "--demotes") {
+			a.demotes = true;
+		} else if (opt == "--pressure") {
+			a.pressure = true;
+		} else if (opt == "--limit") {
+			a.limit = true;
 		} else if (opt == "--remove-cmd" && i + 1 < argc) {
 			a.remove_cmd = argv[++i];
+		} else if (opt == "--alloc-file" && i + 1 < argc) {
+			a.alloc_file = argv[++i];
 		} else if (opt == "--remove-file" && i + 1 < argc) {
 			a.remove_file = argv[++i];
 		} else {
@@ -1077,5 +1494,13 @@ int main(int argc, char **argv)
 		return do_compact(a);
 	if (a.op == "move-shared")
 		return do_move_shared(a);
+	if (a.op == "foreign-fault")
+		return do_foreign_fault(a);
+	if (a.op == "demote")
+		return do_demote(a);
+	if (a.op == "capture")
+		return do_capture(a);
+	if (a.op == "swap-readahead")
+		return do_swap_readahead(a);
 	return usage();
 }
