@@ -122,10 +122,11 @@
 // one that landed there, and checks that no free pageblock is left on NODE
 // (/proc/buddyinfo). It then asks the test driver (PATH, its alloc file)
 // for a pageblock-order page with __GFP_THISNODE on NODE: without
-// __GFP_PRIVATE ("huge-plain") that must fail with ENOMEM, as direct
-// compaction may not hand it a page it freed on NODE; with it
-// ("huge-private") it must succeed (compaction of NODE made the page: the
-// caller gave NODE the compaction opt-in), or the test could not tell. Free
+// __GFP_PRIVATE ("huge-plain") that must fail with ENOMEM, 4 times out of
+// 4, as direct compaction may not hand it a page it freed on NODE; with it
+// ("huge-private") it must succeed within 4 tries (compaction of NODE made
+// the page: the caller gave NODE the compaction opt-in), or the test could
+// not tell. Free
 // pageblocks left in the node's watermark gap are first taken by the driver
 // (huge-private). The kept pages must be intact; the caller frees the
 // driver's pages.
@@ -1006,20 +1007,31 @@ int do_capture(const Args &a)
 			     blocks < 0 ? "node not in /proc/buddyinfo" : "a free pageblock is left on the node");
 		return 1;
 	}
-	// Not named by __GFP_PRIVATE: compaction of the node must not serve it.
-	int err = write_errno(a.alloc_file, nid + " 1 huge-plain\n");
-	if (err != ENOMEM) {
-		std::fprintf(stderr, "privnode-placement: capture: %s: \"%s 1 huge-plain\": %s (want ENOMEM)\n",
-			     a.alloc_file.c_str(), nid.c_str(), err ? std::strerror(err) : "a page was allocated");
-		return 1;
+	// Not named by __GFP_PRIVATE: compaction of the node must not serve
+	// it. Direct compaction here is asynchronous and may fail on its own,
+	// so ask a few times: one page would be a leak.
+	constexpr int kTries = 4;
+	int err = 0;
+	for (int i = 0; i < kTries; i++) {
+		err = write_errno(a.alloc_file, nid + " 1 huge-plain\n");
+		if (err != ENOMEM) {
+			std::fprintf(stderr,
+				     "privnode-placement: capture: %s: \"%s 1 huge-plain\": %s (want ENOMEM)\n",
+				     a.alloc_file.c_str(), nid.c_str(),
+				     err ? std::strerror(err) : "a page was allocated");
+			return 1;
+		}
 	}
-	// Named: compaction may make the page for it, which shows that the
-	// refusal above was compaction's rule and not a lack of movable pages.
-	err = write_errno(a.alloc_file, nid + " 1 huge-private\n");
+	// Named: compaction may make the page for it (within as many tries),
+	// which shows that the refusals above were compaction's rule and not a
+	// lack of movable pages.
+	for (int i = 0; i < kTries; i++)
+		if (!(err = write_errno(a.alloc_file, nid + " 1 huge-private\n")))
+			break;
 	if (err) {
-		std::fprintf(stderr, "privnode-placement: capture: %s: \"%s 1 huge-private\": %s: this test could "
-				     "not tell\n",
-			     a.alloc_file.c_str(), nid.c_str(), std::strerror(err));
+		std::fprintf(stderr, "privnode-placement: capture: %s: \"%s 1 huge-private\": %s, %d times: this "
+				     "test could not tell\n",
+			     a.alloc_file.c_str(), nid.c_str(), std::strerror(err), kTries);
 		return 1;
 	}
 	size_t bad = 0;
