@@ -1042,6 +1042,45 @@ int do_capture(const Args &a)
 	return bad ? 1 : 0;
 }
 
+// A child that keeps this task's memory mapped, so every page (and swap
+// entry) is shared, until release() or destruction.
+class SharingChild {
+public:
+	SharingChild() = default;
+	SharingChild(const SharingChild &) = delete;
+	SharingChild &operator=(const SharingChild &) = delete;
+	~SharingChild() { release(); }
+	// false (errno set) if the pipe or the fork failed
+	bool start()
+	{
+		if (pipe(fds_) < 0)
+			return false;
+		std::fflush(nullptr);
+		pid_ = fork();
+		if (pid_ < 0)
+			return false;
+		if (pid_ == 0) {
+			char c;
+			close(fds_[1]);
+			_exit(read(fds_[0], &c, 1) < 0);
+		}
+		close(fds_[0]);
+		return true;
+	}
+	void release()
+	{
+		if (pid_ <= 0)
+			return;
+		close(fds_[1]);
+		waitpid(pid_, nullptr, 0);
+		pid_ = -1;
+	}
+
+private:
+	int fds_[2] = {-1, -1};
+	pid_t pid_ = -1;
+};
+
 // Pages of @m in memory or in the swap cache (mincore), or -1.
 long resident(const Mapping &m)
 {
@@ -1088,19 +1127,9 @@ int do_swap_readahead(const Args &a)
 	}
 	// A child shares every swap entry: swap-in then goes through the swap
 	// cache and its readahead, even from a synchronous device (zram).
-	int fds[2];
-	if (pipe(fds) < 0)
-		return fail_errno("pipe");
-	std::fflush(nullptr);
-	pid_t child = fork();
-	if (child < 0)
-		return fail_errno("fork");
-	if (child == 0) {
-		char c;
-		close(fds[1]);
-		_exit(read(fds[0], &c, 1) < 0);
-	}
-	close(fds[0]);
+	SharingChild child;
+	if (!child.start())
+		return fail_errno("fork a child that shares the pages");
 	const long ra0 = vmstat("swap_ra");
 	touch_all(prime); // sequential faults: cluster readahead reads ahead
 	const long ra1 = vmstat("swap_ra");
@@ -1112,8 +1141,7 @@ int do_swap_readahead(const Args &a)
 	const size_t x_on = std::count(sx.begin(), sx.end(), a.node);
 	const size_t y_on = std::count(sy.begin(), sy.end(), a.node);
 	const size_t bad = verify(x, kSeed).size() + verify(y, kSeed).size();
-	close(fds[1]);
-	waitpid(child, nullptr, 0);
+	child.release();
 	std::printf("swap-readahead: swap_ra +%ld over the priming range; %ld of %zu pages of X in the swap "
 		    "cache after Y was faulted in; %zu of X and %zu of Y on node %d; %zu corrupt\n",
 		    ra1 - ra0, x_cached, a.pages, x_on, y_on, a.node, bad);
@@ -1294,20 +1322,9 @@ int do_move_shared(const Args &a)
 	Mapping m(a.pages);
 	fill(m, kSeed);
 	const int home = home_of(m);
-	int fds[2];
-	if (pipe(fds) < 0)
-		return fail_errno("pipe");
-	std::fflush(nullptr);
-	pid_t child = fork();
-	if (child < 0)
-		return fail_errno("fork");
-	if (child == 0) {
-		// keep the pages mapped (and shared) until the parent is done
-		char c;
-		close(fds[1]);
-		_exit(read(fds[0], &c, 1) < 0);
-	}
-	close(fds[0]);
+	SharingChild child; // keeps the pages mapped (and shared) until done
+	if (!child.start())
+		return fail_errno("fork a child that shares the pages");
 	std::vector<int> status;
 	long r1 = move_to(m, a.node, MPOL_MF_MOVE_ALL, status);
 	int e1 = errno;
@@ -1319,8 +1336,7 @@ int do_move_shared(const Args &a)
 	int e2 = errno;
 	auto st = where(m);
 	size_t on = std::count(st.begin(), st.end(), a.node);
-	close(fds[1]);
-	waitpid(child, nullptr, 0);
+	child.release();
 	std::printf("move-shared: move_pages(MOVE_ALL) = %ld%s, status[0] %d; migrate_pages = %ld%s; %zu of %zu "
 		    "pages on node %d\n",
 		    r1, r1 < 0 ? (std::string(" ") + std::strerror(e1)).c_str() : "", status[0], r2,
