@@ -12,6 +12,7 @@
 //   privnode-placement mbind-move NODE [--pages N]
 //   privnode-placement with-policy NODE,NODE[,...] CMD [ARG...]
 //   privnode-placement collapse NODE
+//   privnode-placement split NODE
 //   privnode-placement stale NODE --remove-cmd CMD [--pages N]
 //   privnode-placement home-node NODE,OTHER [--pages N]
 //   privnode-placement overfill NODE [--pages N]
@@ -44,6 +45,12 @@
 // are touched), then asks MADV_COLLAPSE for the 2 MiB inside: on a private
 // node that must fail with EINVAL, and every page must still be on NODE and
 // intact.
+//
+// split binds 4 MiB with MADV_HUGEPAGE to NODE and fills it, which must make
+// a huge page there (AnonHugePages, or the test could not tell), then has
+// the kernel split the 2 MiB inside through the split_huge_pages debugfs
+// file: AnonHugePages must drop, and every page must still be on NODE and
+// intact. The caller sees from the owner's count that folio_split ran.
 //
 // with-policy sets the task policy MPOL_BIND of the nodes and executes
 // CMD under it (the policy is inherited across exec).
@@ -216,7 +223,7 @@ int usage()
 			     "       privnode-placement hot-remove NODE --remove-file PATH|--remove-cmd CMD "
 			     "[--pages N]\n"
 			     "       privnode-placement mbind-spread NODE,NODE[,...] [--pages N]\n"
-			     "       privnode-placement hold|overfill|mbind-move|collapse NODE [--pages N]\n"
+			     "       privnode-placement hold|overfill|mbind-move|collapse|split NODE [--pages N]\n"
 			     "       privnode-placement home-node NODE,OTHER [--pages N]\n"
 			     "       privnode-placement with-policy NODE,NODE[,...] CMD [ARG...]\n"
 			     "       privnode-placement stale NODE --remove-cmd CMD [--pages N]\n"
@@ -520,6 +527,71 @@ int do_collapse(const Args &a)
 		return 1;
 	}
 	return check(a, m, a.node, "after the refused collapse");
+}
+
+// Write @text to @path: 0, or the errno of the open or write.
+int write_errno(const std::string &path, const std::string &text)
+{
+	int fd = open(path.c_str(), O_WRONLY);
+	if (fd < 0)
+		return errno;
+	ssize_t n = write(fd, text.data(), text.size());
+	int err = n < 0 ? errno : 0;
+	close(fd);
+	return err;
+}
+
+// kB of AnonHugePages in this task (/proc/self/smaps_rollup), or -1.
+long anon_huge_kb()
+{
+	FILE *f = std::fopen("/proc/self/smaps_rollup", "r");
+	char line[256];
+	long kb = -1;
+	while (f && std::fgets(line, sizeof(line), f))
+		if (std::sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		std::fclose(f);
+	return kb;
+}
+
+int do_split(const Args &a)
+{
+	constexpr size_t kHuge = 2u << 20;
+	Mapping m(2 * kHuge / Mapping::page_size());
+	auto base = reinterpret_cast<std::uintptr_t>(m.page(0));
+	char *huge = reinterpret_cast<char *>((base + kHuge - 1) & ~(kHuge - 1));
+	if (madvise(m.page(0), m.bytes(), MADV_HUGEPAGE) < 0)
+		return fail_errno("madvise(MADV_HUGEPAGE)");
+	if (!bind_to(m, a.node))
+		return refused(a, "mbind(MPOL_BIND)");
+	fill(m, kSeed);
+	if (int rc = check(a, m, a.node, "bound there"); rc)
+		return rc;
+	const long before = anon_huge_kb();
+	if (before < static_cast<long>(kHuge >> 10)) {
+		std::fprintf(stderr, "privnode-placement: split: AnonHugePages %ld kB: no huge page was made on node "
+				     "%d (THP madvise mode?): this test could not tell\n",
+			     before, a.node);
+		return 1;
+	}
+	char cmd[128];
+	std::snprintf(cmd, sizeof(cmd), "%d,%#lx,%#lx\n", static_cast<int>(getpid()),
+		      static_cast<unsigned long>(reinterpret_cast<std::uintptr_t>(huge)),
+		      static_cast<unsigned long>(reinterpret_cast<std::uintptr_t>(huge) + kHuge));
+	const std::string file = "/sys/kernel/debug/split_huge_pages";
+	if (int err = write_errno(file, cmd); err) {
+		errno = err;
+		return fail_errno("write " + std::string(cmd, std::strlen(cmd) - 1) + " to " + file);
+	}
+	const long after = anon_huge_kb();
+	std::printf("split: AnonHugePages %ld kB before, %ld kB after writing to %s\n", before, after,
+		    file.c_str());
+	if (after < 0 || after >= before) {
+		std::fprintf(stderr, "privnode-placement: split: the huge page was not split\n");
+		return 1;
+	}
+	return check(a, m, a.node, "after the split");
 }
 
 int do_mbind_move(const Args &a)
@@ -916,18 +988,6 @@ int do_compact(const Args &a)
 	std::printf("compact: after %s, %zu of %zu kept pages off node %d, %zu corrupt\n", file.c_str(), off,
 		    (m.pages() + 1) / 2, a.node, bad);
 	return off || bad ? 1 : 0;
-}
-
-// Write @text to @path: 0, or the errno of the open or write.
-int write_errno(const std::string &path, const std::string &text)
-{
-	int fd = open(path.c_str(), O_WRONLY);
-	if (fd < 0)
-		return errno;
-	ssize_t n = write(fd, text.data(), text.size());
-	int err = n < 0 ? errno : 0;
-	close(fd);
-	return err;
 }
 
 // Free blocks of @order or more on @node, all zones (/proc/buddyinfo), or -1.
@@ -1504,6 +1564,8 @@ int main(int argc, char **argv)
 		return do_mbind_move(a);
 	if (a.op == "collapse")
 		return do_collapse(a);
+	if (a.op == "split")
+		return do_split(a);
 	if (a.op == "stale")
 		return do_stale(a);
 	if (a.op == "overfill")
