@@ -22,7 +22,8 @@
 //   privnode-placement move-shared NODE [--pages N]
 //   privnode-placement swap-readahead NODE [--pages N]
 //   privnode-placement capture NODE --alloc-file PATH [--pages N]
-//   privnode-placement demote NODE [--demotes] [--pressure|--limit] [--pages N]
+//   privnode-placement demote NODE [--demotes [--then-max BYTES]] [--pressure|--limit]
+//                      [--pages N]
 //   privnode-placement foreign-fault NODE --remove-cmd CMD [--pages N]
 //
 // hot-remove binds pages to NODE, fills and verifies them there, then writes
@@ -111,13 +112,19 @@
 //
 // demote fills pages on the first ordinary node, then has them reclaimed:
 // through its cgroup's memory.reclaim (half of them; run it in a child
-// cgroup), or with --pressure by filling that node past its free memory,
+// cgroup; memcg reclaim may then page some of the demoted pages out again),
+// or with --pressure by filling that node past its free memory,
 // so its kswapd and direct reclaim run, or with --limit by its cgroup's
-// memory.max (set by the caller) while it fills them. Every page must read back intact,
-// wherever it went. With --demotes at least a quarter must be on NODE, and
-// pgdemote_kswapd + pgdemote_direct must have grown by as many; without,
+// memory.max (set by the caller) while it fills them. Every page must read
+// back intact,
+// wherever it went. With --demotes pgdemote_kswapd + pgdemote_direct must
+// have grown by at least a quarter of the pages, and some must be on NODE;
+// without,
 // none may be on NODE and at least a quarter must have gone to swap (or the
-// test could not tell).
+// test could not tell). With --then-max, after demotion through
+// memory.reclaim it sets its cgroup's memory.max to BYTES: the cgroup's
+// limit reclaim must take some of its pages on NODE (to swap), not fail
+// and OOM-kill it, and every page must read back intact.
 //
 // foreign-fault pages out its pages (no policy), then runs CMD (sh -c),
 // which faults them in from another task whose task policy names NODE,
@@ -132,8 +139,9 @@
 // __GFP_PRIVATE ("huge-plain") that must fail with ENOMEM, 4 times out of
 // 4, as direct compaction may not hand it a page it freed on NODE; with it
 // ("huge-private") it must succeed within 4 tries (compaction of NODE made
-// the page: the caller gave NODE the compaction opt-in), or the test could
-// not tell. Free
+// the page: the caller gave NODE the compaction opt-in), or else writing
+// nodeNODE/compact must leave free pageblocks there; if neither, the test
+// could not tell. Free
 // pageblocks left in the node's watermark gap are first taken by the driver
 // (huge-private). The kept pages must be intact; the caller frees the
 // driver's pages.
@@ -206,6 +214,7 @@ struct Args {
 	bool demotes = false;   // demote: reclaim must demote to the node
 	bool pressure = false;  // demote: by filling the ordinary node, not memory.reclaim
 	bool limit = false;     // demote: by the cgroup's memory.max, while filling
+	unsigned long then_max = 0; // demote --demotes: then set memory.max to this
 
 	// The same request, for a check that expects success.
 	Args expecting_success() const
@@ -233,7 +242,8 @@ int usage()
 			     "       privnode-placement pageout|overfill NODE --reclaims [--pages N]\n"
 			     "       privnode-placement compact|swap-readahead NODE [--pages N]\n"
 			     "       privnode-placement capture NODE --alloc-file PATH [--pages N]\n"
-			     "       privnode-placement demote NODE [--demotes] [--pressure|--limit] [--pages N]\n"
+			     "       privnode-placement demote NODE [--demotes [--then-max BYTES]] [--pressure|--limit] "
+			     "[--pages N]\n"
 			     "       privnode-placement foreign-fault NODE --remove-cmd CMD [--pages N]\n");
 	return 2;
 }
@@ -1089,16 +1099,25 @@ int do_capture(const Args &a)
 		if (!(err = write_errno(a.alloc_file, nid + " 1 huge-private\n")))
 			break;
 	if (err) {
-		std::fprintf(stderr, "privnode-placement: capture: %s: \"%s 1 huge-private\": %s, %d times: this "
-				     "test could not tell\n",
-			     a.alloc_file.c_str(), nid.c_str(), std::strerror(err), kTries);
-		return 1;
+		// Asynchronous direct compaction failed each time; full
+		// compaction of the node (nodeN/compact) must then make free
+		// pageblocks there, or the test could not tell.
+		const std::string file = "/sys/devices/system/node/node" + nid + "/compact";
+		const int cerr = write_errno(file, "1\n");
+		const long made = free_blocks_from(a.node, kOrder);
+		std::printf("capture: huge-private failed %d times (%s); after %s, %ld free pageblocks\n", kTries,
+			    std::strerror(err), file.c_str(), made);
+		if (cerr || made <= 0) {
+			std::fprintf(stderr, "privnode-placement: capture: compaction made no free pageblock on node "
+					     "%d: this test could not tell\n",
+				     a.node);
+			return 1;
+		}
 	}
 	size_t bad = 0;
 	for (size_t i : verify(m, kSeed))
 		bad += !gone[i]; // the freed pages read back as zeros
-	std::printf("capture: huge-plain refused with ENOMEM, huge-private allocated; %zu kept pages corrupt\n",
-		    bad);
+	std::printf("capture: huge-plain refused with ENOMEM %d times; %zu kept pages corrupt\n", kTries, bad);
 	return bad ? 1 : 0;
 }
 
@@ -1266,6 +1285,36 @@ long node_free_kb(int node)
 	return kb;
 }
 
+// After demotion through memory.reclaim put @on pages of @m on a.node: set
+// the cgroup's memory.max to a.then_max. The demoted pages are charged to
+// the cgroup, so its limit reclaim must reach them there (to swap) rather
+// than fail and OOM-kill this task; then every page must read back intact.
+int limit_after_demotion(const Args &a, const Mapping &m, const std::string &reclaim, size_t on)
+{
+	const std::string max = reclaim.substr(0, reclaim.rfind('/')) + "/memory.max";
+	const std::string value = std::to_string(a.then_max) + "\n";
+	if (int err = write_errno(max, value); err) {
+		errno = err;
+		return fail_errno("write " + std::to_string(a.then_max) + " to " + max);
+	}
+	auto st = where(m);
+	const size_t still = std::count(st.begin(), st.end(), a.node);
+	const size_t bad = verify(m, kSeed).size();
+	std::printf("demote: %s <- %lu: %zu of the %zu pages on node %d left there, %zu corrupt\n", max.c_str(),
+		    a.then_max, still, on, a.node, bad);
+	if (int err = write_errno(max, "max\n"); err) {
+		errno = err;
+		return fail_errno("write max to " + max);
+	}
+	if (still >= on || bad) {
+		std::fprintf(stderr, "privnode-placement: demote: the cgroup's limit reclaim did not reach its "
+				     "pages on node %d\n",
+			     a.node);
+		return 1;
+	}
+	return 0;
+}
+
 int do_demote(const Args &a)
 {
 	const int ord = ordinary_node();
@@ -1318,14 +1367,16 @@ int do_demote(const Args &a)
 	if (bad)
 		return 1;
 	if (a.demotes) {
-		if (on < m.pages() / 4 || (k1 - k0) + (d1 - d0) < static_cast<long>(on)) {
+		// memcg reclaim may page some of them out again from NODE
+		const long demoted = (k1 - k0) + (d1 - d0);
+		if (on == 0 || demoted < static_cast<long>(m.pages() / 4) || demoted < static_cast<long>(on)) {
 			std::fprintf(stderr,
-				     "privnode-placement: demote: %zu pages demoted to node %d (want %zu or more, "
-				     "and counted)\n",
-				     on, a.node, m.pages() / 4);
+				     "privnode-placement: demote: %ld pages demoted, %zu of them on node %d (want "
+				     "%zu or more demoted, some still there)\n",
+				     demoted, on, a.node, m.pages() / 4);
 			return 1;
 		}
-		return 0;
+		return a.then_max ? limit_after_demotion(a, m, reclaim, on) : 0;
 	}
 	if (on) {
 		std::fprintf(stderr, "privnode-placement: demote: %zu pages landed on node %d\n", on, a.node);
@@ -1534,6 +1585,10 @@ int main(int argc, char **argv)
 			a.pressure = true;
 		} else if (opt == "--limit") {
 			a.limit = true;
+		} else if (opt == "--then-max" && i + 1 < argc) {
+			a.then_max = std::strtoul(argv[++i], &end, 10);
+			if (*end || a.then_max == 0)
+				return usage();
 		} else if (opt == "--remove-cmd" && i + 1 < argc) {
 			a.remove_cmd = argv[++i];
 		} else if (opt == "--alloc-file" && i + 1 < argc) {
