@@ -84,9 +84,9 @@ namespace libcxl {
 } // namespace libcxl
 
 struct CreateRegion {
-	std::string memdev;
-	std::string decoder;               // root decoder; "" = first one that fits
-	std::optional<std::uint64_t> size; // default: all free ram capacity
+	std::string memdev{};
+	std::string decoder{};               // root decoder; "" = first one that fits
+	std::optional<std::uint64_t> size{}; // default: all free ram capacity
 	RegionType type = RegionType::sysram;
 };
 
