@@ -10,7 +10,8 @@
 # The x86_64 variants are tinyconfig + kernel-config/matrix/base.config
 # (what the series' code needs to be compiled) + privnode.config +
 # matrix/VARIANT.config; i386 is i386_defconfig + privnode.config +
-# matrix/numa-off.config. Each is built with W=1 in its own object dir (a
+# matrix/numa-off.config + matrix/i386.config (no CONFIG_WERROR). Each is
+# built with W=1 in its own object dir (a
 # later run rebuilds incrementally), and every .c file the series touches
 # that the configuration enables must have been compiled. "New" warnings are those
 # on lines the series adds (git diff privnode-base..privnode), or anywhere
@@ -57,7 +58,7 @@ build() {
 		frags=("$kc/matrix/base.config" "$kc/privnode.config" "$kc/matrix/$v.config") ;;
 	i386-numa-off)
 		arch=i386 defconfig=i386_defconfig
-		frags=("$kc/privnode.config" "$kc/matrix/numa-off.config") ;;
+		frags=("$kc/privnode.config" "$kc/matrix/numa-off.config" "$kc/matrix/i386.config") ;;
 	*) die "unknown build-matrix variant '$v' (${all[*]})" ;;
 	esac
 	obj=$PRIVNODE_CACHE/build/matrix-$v
