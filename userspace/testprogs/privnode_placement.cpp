@@ -509,12 +509,19 @@ int do_stale(const Args &a)
 	return 0;
 }
 
+constexpr size_t kHuge = 2u << 20; // a PMD-sized huge page on x86-64
+
+// The first kHuge-aligned address in @m (which must span 2 * kHuge).
+char *huge_aligned(const Mapping &m)
+{
+	auto base = reinterpret_cast<std::uintptr_t>(m.page(0));
+	return reinterpret_cast<char *>((base + kHuge - 1) & ~(kHuge - 1));
+}
+
 int do_collapse(const Args &a)
 {
-	constexpr size_t kHuge = 2u << 20;
 	Mapping m(2 * kHuge / Mapping::page_size());
-	auto base = reinterpret_cast<std::uintptr_t>(m.page(0));
-	char *huge = reinterpret_cast<char *>((base + kHuge - 1) & ~(kHuge - 1));
+	char *huge = huge_aligned(m);
 	if (madvise(m.page(0), m.bytes(), MADV_NOHUGEPAGE) < 0)
 		return fail_errno("madvise(MADV_NOHUGEPAGE)");
 	if (!bind_to(m, a.node))
@@ -567,10 +574,8 @@ long anon_huge_kb()
 
 int do_split(const Args &a)
 {
-	constexpr size_t kHuge = 2u << 20;
 	Mapping m(2 * kHuge / Mapping::page_size());
-	auto base = reinterpret_cast<std::uintptr_t>(m.page(0));
-	char *huge = reinterpret_cast<char *>((base + kHuge - 1) & ~(kHuge - 1));
+	char *huge = huge_aligned(m);
 	if (madvise(m.page(0), m.bytes(), MADV_HUGEPAGE) < 0)
 		return fail_errno("madvise(MADV_HUGEPAGE)");
 	if (!bind_to(m, a.node))
