@@ -5,7 +5,8 @@
 #   run-guest.sh demo                             demo on this terminal
 #   run-guest.sh shell                            interactive guest shell
 # Environment: KERNEL, INITRD, QEMU (paths), GUEST_TIMEOUT (seconds, check
-# mode), GUEST_APPEND (extra kernel command line), QMP_SOCKET (check mode: a
+# mode; default 1200: make check's 35 suites take about 6 minutes on an idle
+# 2-core host, and 600 s ran out with a kernel build alongside), GUEST_APPEND (extra kernel command line), QMP_SOCKET (check mode: a
 # QMP server on this unix socket path instead of OUTDIR/qmp.sock; suites
 # reach QMP through ttyS2 and scripts/hostctl.py), CXL_DIRECT_MAP
 # (on|off: the compressed device's direct map, qemu/README.md; default on),
@@ -62,7 +63,7 @@ check)
 	# ttyS2 and scripts/hostctl.py let suites run QMP commands (hostctl.sh)
 	ctl=$out/hostctl.sock qmp=${QMP_SOCKET:-$out/qmp.sock}
 	rm -f "$ctl" "$qmp"
-	timeout -k 10 "${GUEST_TIMEOUT:-600}" "$QEMU" "${common[@]}" "${topology[@]}" \
+	timeout -k 10 "${GUEST_TIMEOUT:-1200}" "$QEMU" "${common[@]}" "${topology[@]}" \
 		-serial "file:$out/console.log" -serial "file:$out/tap.log" \
 		-chardev "socket,id=hostctl,path=$ctl,server=on,wait=off" -serial chardev:hostctl \
 		-qmp "unix:$qmp,server=on,wait=off" \
@@ -76,7 +77,7 @@ check)
 	wait "$hpid" 2>/dev/null || true
 	case $rc in
 	0) ;;
-	124 | 137) log "guest did not finish within ${GUEST_TIMEOUT:-600}s (log: $out/console.log)" ;;
+	124 | 137) log "guest did not finish within ${GUEST_TIMEOUT:-1200}s (log: $out/console.log)" ;;
 	*) log "QEMU exited with status $rc (log: $out/qemu.log)" ;;
 	esac
 	exit $rc
