@@ -132,8 +132,9 @@
 // private policy covers its own memory only, so every page must come back
 // off NODE, intact.
 //
-// capture moves more small pages to NODE than it holds, frees every other
-// one that landed there, and checks that no free pageblock is left on NODE
+// capture moves more small pages to NODE than it holds, frees those that
+// landed there in every other run of 32 page frames (/proc/self/pagemap,
+// so it needs CAP_SYS_ADMIN), and checks that no free pageblock is left on NODE
 // (/proc/buddyinfo). It then asks the test driver (PATH, its alloc file)
 // for a pageblock-order page with __GFP_THISNODE on NODE: without
 // __GFP_PRIVATE ("huge-plain") that must fail with ENOMEM, 4 times out of
@@ -1030,6 +1031,39 @@ long free_blocks_from(int node, int order)
 	return seen ? sum : -1;
 }
 
+// The page frame number of each page of @m (/proc/self/pagemap, which
+// shows them to CAP_SYS_ADMIN only), or nullopt with a message.
+std::optional<std::vector<uint64_t>> frames(const Mapping &m)
+{
+	constexpr uint64_t kPresent = 1ULL << 63, kPfnMask = (1ULL << 55) - 1;
+	const char *file = "/proc/self/pagemap";
+	std::vector<uint64_t> e(m.pages());
+	const int fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fail_errno(std::string("open ") + file);
+		return std::nullopt;
+	}
+	const off_t at = reinterpret_cast<uintptr_t>(m.page(0)) / Mapping::page_size() * sizeof(uint64_t);
+	const ssize_t n = pread(fd, e.data(), e.size() * sizeof(uint64_t), at);
+	const int err = errno;
+	close(fd);
+	if (n != static_cast<ssize_t>(e.size() * sizeof(uint64_t))) {
+		errno = n < 0 ? err : EIO;
+		fail_errno(std::string("read ") + file);
+		return std::nullopt;
+	}
+	for (size_t i = 0; i < e.size(); i++) {
+		if (!(e[i] & kPresent) || !(e[i] & kPfnMask)) {
+			std::fprintf(stderr, "privnode-placement: %s: page %zu %s\n", file, i,
+				     e[i] & kPresent ? "has no frame number shown (not CAP_SYS_ADMIN?)"
+						     : "is not present");
+			return std::nullopt;
+		}
+		e[i] &= kPfnMask;
+	}
+	return e;
+}
+
 int do_capture(const Args &a)
 {
 	constexpr int kOrder = 9; // a pageblock on x86-64: the driver's huge-* order
@@ -1052,12 +1086,19 @@ int do_capture(const Args &a)
 			     on, a.node);
 		return 1;
 	}
-	// Every other page on the node freed: plenty of free memory there,
-	// none of it in a free pageblock.
+	// Every other run of kRun page frames on the node freed: plenty of
+	// free memory there, none of it in a free pageblock. The runs go by
+	// frame number, not by virtual page: compaction's free scanner widens
+	// its stride up to 32 frames while it finds nothing, so with every
+	// other frame free it can step over all of them and fail.
+	constexpr uint64_t kRun = 32;
+	auto pfns = frames(m);
+	if (!pfns)
+		return 1;
 	std::vector<bool> gone(m.pages());
 	size_t freed = 0;
-	for (size_t i = 0, k = 0; i < m.pages(); i++)
-		if (st[i] == a.node && k++ % 2) {
+	for (size_t i = 0; i < m.pages(); i++)
+		if (st[i] == a.node && (*pfns)[i] / kRun % 2) {
 			if (madvise(m.page(i), Mapping::page_size(), MADV_DONTNEED) < 0)
 				return fail_errno("madvise(MADV_DONTNEED)");
 			gone[i] = true;
