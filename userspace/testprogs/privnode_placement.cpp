@@ -139,13 +139,12 @@
 // for a pageblock-order page with __GFP_THISNODE on NODE: without
 // __GFP_PRIVATE ("huge-plain") that must fail with ENOMEM, 4 times out of
 // 4, as direct compaction may not hand it a page it freed on NODE; with it
-// ("huge-private") it must succeed within 4 tries (compaction of NODE made
-// the page: the caller gave NODE the compaction opt-in), or else writing
-// nodeNODE/compact must leave free pageblocks there; if neither, the test
-// could not tell. Free
-// pageblocks left in the node's watermark gap are first taken by the driver
-// (huge-private). The kept pages must be intact; the caller frees the
-// driver's pages.
+// ("huge-private") it must then succeed within 4 tries (compaction of NODE
+// made the page: the caller gave NODE the compaction opt-in). Free
+// pageblocks on NODE are first taken by the driver (huge-private). If
+// huge-private fails, nodeNODE/compact is written and the round repeated,
+// up to 3 rounds; if it never succeeds, the test could not tell. The kept
+// pages must be intact; the caller frees the driver's pages.
 //
 // swap-readahead pages out, alternately, one page of Y, bound to NODE, and
 // one of X, which has no policy, so that they sit side by side on swap; a
@@ -1104,66 +1103,71 @@ int do_capture(const Args &a)
 			gone[i] = true;
 			freed++;
 		}
-	// The watermark gap may hold a few free pageblocks: let the driver
-	// take them (a free block serves huge-private without compaction).
-	long blocks = free_blocks_from(a.node, kOrder);
-	const long left = blocks;
-	for (int i = 0; blocks > 0 && i < 64; i++) {
-		if (int err = write_errno(a.alloc_file, nid + " 1 huge-private\n"); err) {
-			errno = err;
-			return fail_errno("take a free pageblock of node " + nid + " (" + a.alloc_file + ")");
-		}
-		blocks = free_blocks_from(a.node, kOrder);
-	}
-	std::printf("capture: %zu pages moved to node %d, %zu of them freed again; free blocks of order "
-		    ">= %d there: %ld, %ld after the driver took some\n",
-		    on, a.node, freed, kOrder, left, blocks);
-	if (blocks != 0) {
-		std::fprintf(stderr, "privnode-placement: capture: %s: this test could not tell\n",
-			     blocks < 0 ? "node not in /proc/buddyinfo" : "a free pageblock is left on the node");
-		return 1;
-	}
-	// Not named by __GFP_PRIVATE: compaction of the node must not serve
-	// it. Direct compaction here is asynchronous and may fail on its own,
-	// so ask a few times: one page would be a leak.
-	constexpr int kTries = 4;
+	std::printf("capture: %zu pages moved to node %d, %zu of them freed again\n", on, a.node, freed);
+	// Each round: the driver takes the free pageblocks of the node (the
+	// watermark gap may hold a few, and a free block would serve
+	// huge-private without compaction), then asks for huge-plain, which
+	// compaction of the node must never serve (one page would be a leak),
+	// then for huge-private, which it may (the caller gave the node the
+	// compaction opt-in): that shows the refusals were compaction's rule
+	// and not a lack of movable pages. Direct compaction here is
+	// asynchronous and resumes where the last run stopped, so it can fail
+	// every try; a full compaction of the node (nodeN/compact) starts the
+	// next round afresh.
+	constexpr int kTries = 4, kRounds = 3;
+	const std::string compact = "/sys/devices/system/node/node" + nid + "/compact";
 	int err = 0;
-	for (int i = 0; i < kTries; i++) {
-		err = write_errno(a.alloc_file, nid + " 1 huge-plain\n");
-		if (err != ENOMEM) {
-			std::fprintf(stderr,
-				     "privnode-placement: capture: %s: \"%s 1 huge-plain\": %s (want ENOMEM)\n",
-				     a.alloc_file.c_str(), nid.c_str(),
-				     err ? std::strerror(err) : "a page was allocated");
+	for (int round = 1; round <= kRounds; round++) {
+		long blocks = free_blocks_from(a.node, kOrder);
+		const long left = blocks;
+		for (int i = 0; blocks > 0 && i < 64; i++) {
+			if ((err = write_errno(a.alloc_file, nid + " 1 huge-private\n"))) {
+				errno = err;
+				return fail_errno("take a free pageblock of node " + nid + " (" + a.alloc_file + ")");
+			}
+			blocks = free_blocks_from(a.node, kOrder);
+		}
+		std::printf("capture: round %d: free blocks of order >= %d on node %d: %ld, %ld after the driver "
+			    "took some\n",
+			    round, kOrder, a.node, left, blocks);
+		if (blocks != 0) {
+			std::fprintf(stderr, "privnode-placement: capture: %s: this test could not tell\n",
+				     blocks < 0 ? "node not in /proc/buddyinfo" : "a free pageblock is left on the node");
 			return 1;
+		}
+		for (int i = 0; i < kTries; i++) {
+			err = write_errno(a.alloc_file, nid + " 1 huge-plain\n");
+			if (err != ENOMEM) {
+				std::fprintf(stderr,
+					     "privnode-placement: capture: %s: \"%s 1 huge-plain\": %s (want ENOMEM)\n",
+					     a.alloc_file.c_str(), nid.c_str(),
+					     err ? std::strerror(err) : "a page was allocated");
+				return 1;
+			}
+		}
+		for (int i = 0; i < kTries; i++)
+			if (!(err = write_errno(a.alloc_file, nid + " 1 huge-private\n")))
+				break;
+		std::printf("capture: round %d: huge-plain refused with ENOMEM %d times; huge-private: %s\n", round,
+			    kTries, err ? std::strerror(err) : "allocated");
+		if (!err)
+			break;
+		if (round < kRounds && (err = write_errno(compact, "1\n"))) {
+			errno = err;
+			return fail_errno("write " + compact);
 		}
 	}
-	// Named: compaction may make the page for it (within as many tries),
-	// which shows that the refusals above were compaction's rule and not a
-	// lack of movable pages.
-	for (int i = 0; i < kTries; i++)
-		if (!(err = write_errno(a.alloc_file, nid + " 1 huge-private\n")))
-			break;
 	if (err) {
-		// Asynchronous direct compaction failed each time; full
-		// compaction of the node (nodeN/compact) must then make free
-		// pageblocks there, or the test could not tell.
-		const std::string file = "/sys/devices/system/node/node" + nid + "/compact";
-		const int cerr = write_errno(file, "1\n");
-		const long made = free_blocks_from(a.node, kOrder);
-		std::printf("capture: huge-private failed %d times (%s); after %s, %ld free pageblocks\n", kTries,
-			    std::strerror(err), file.c_str(), made);
-		if (cerr || made <= 0) {
-			std::fprintf(stderr, "privnode-placement: capture: compaction made no free pageblock on node "
-					     "%d: this test could not tell\n",
-				     a.node);
-			return 1;
-		}
+		std::fprintf(stderr,
+			     "privnode-placement: capture: huge-private failed in all %d rounds: compaction of node %d "
+			     "made no page, so this test could not tell\n",
+			     kRounds, a.node);
+		return 1;
 	}
 	size_t bad = 0;
 	for (size_t i : verify(m, kSeed))
 		bad += !gone[i]; // the freed pages read back as zeros
-	std::printf("capture: huge-plain refused with ENOMEM %d times; %zu kept pages corrupt\n", kTries, bad);
+	std::printf("capture: %zu kept pages corrupt\n", bad);
 	return bad ? 1 : 0;
 }
 
