@@ -13,6 +13,7 @@
 //   privnode-placement with-policy NODE,NODE[,...] CMD [ARG...]
 //   privnode-placement collapse NODE
 //   privnode-placement split NODE
+//   privnode-placement hwpoison NODE [--pages N]
 //   privnode-placement stale NODE --remove-cmd CMD [--pages N]
 //   privnode-placement home-node NODE,OTHER [--pages N]
 //   privnode-placement overfill NODE [--pages N]
@@ -52,6 +53,13 @@
 // the kernel split the 2 MiB inside through the split_huge_pages debugfs
 // file: AnonHugePages must drop, and every page must still be on NODE and
 // intact. The caller sees from the owner's count that folio_split ran.
+//
+// hwpoison binds one page and N more to NODE, fills them, and poisons the
+// one with madvise(MADV_HWPOISON) (memory_failure(), which needs
+// CONFIG_MEMORY_FAILURE and CAP_SYS_ADMIN). It prints the page's frame
+// number (pfn=, from /proc/self/pagemap) for the caller to compare with
+// what the node's owner was told; reading the page again must raise SIGBUS
+// (BUS_MCEERR_AR), and the N others must stay on NODE, intact.
 //
 // with-policy sets the task policy MPOL_BIND of the nodes and executes
 // CMD under it (the policy is inherited across exec).
@@ -168,6 +176,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <csetjmp>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
@@ -232,7 +241,7 @@ int usage()
 			     "       privnode-placement hot-remove NODE --remove-file PATH|--remove-cmd CMD "
 			     "[--pages N]\n"
 			     "       privnode-placement mbind-spread NODE,NODE[,...] [--pages N]\n"
-			     "       privnode-placement hold|overfill|mbind-move|collapse|split NODE [--pages N]\n"
+			     "       privnode-placement hold|overfill|mbind-move|collapse|split|hwpoison NODE [--pages N]\n"
 			     "       privnode-placement home-node NODE,OTHER [--pages N]\n"
 			     "       privnode-placement with-policy NODE,NODE[,...] CMD [ARG...]\n"
 			     "       privnode-placement stale NODE --remove-cmd CMD [--pages N]\n"
@@ -607,6 +616,70 @@ int do_split(const Args &a)
 		return 1;
 	}
 	return check(a, m, a.node, "after the split");
+}
+
+std::optional<std::vector<uint64_t>> frames(const Mapping &m);
+
+// SIGBUS from memory_failure(): its si_code, and where hwpoison_access()
+// resumes.
+sigjmp_buf sigbus_jmp;
+volatile sig_atomic_t sigbus_code;
+
+void on_sigbus(int, siginfo_t *info, void *)
+{
+	sigbus_code = info->si_code;
+	siglongjmp(sigbus_jmp, 1);
+}
+
+// Runs @touch with SIGBUS caught: the signal's si_code, or 0 if none came.
+template <typename F> int hwpoison_access(F touch)
+{
+	struct sigaction sa = {}, old = {};
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &old);
+	sigbus_code = 0;
+	if (!sigsetjmp(sigbus_jmp, 1))
+		touch();
+	sigaction(SIGBUS, &old, nullptr);
+	return sigbus_code;
+}
+
+int do_hwpoison(const Args &a)
+{
+	Mapping victim(1), kept(a.pages);
+	if (!bind_to(victim, a.node) || !bind_to(kept, a.node))
+		return refused(a, "mbind(MPOL_BIND)");
+	fill(victim, kSeed);
+	fill(kept, kSeed);
+	if (int rc = check(a, victim, a.node, "the page to poison, bound there"); rc)
+		return rc;
+	auto pfns = frames(victim);
+	if (!pfns)
+		return 1;
+	const unsigned long pfn = (*pfns)[0];
+	// MF_ACTION_REQUIRED: the poisoning task, which maps the page, gets
+	// SIGBUS (BUS_MCEERR_AR) at once.
+	int err = 0;
+	const int code = hwpoison_access([&] {
+		if (madvise(victim.page(0), Mapping::page_size(), MADV_HWPOISON) < 0)
+			err = errno;
+	});
+	if (err) {
+		errno = err;
+		return fail_errno("madvise(MADV_HWPOISON) of a page of node " + std::to_string(a.node));
+	}
+	const int again = hwpoison_access([&] { (void)*static_cast<volatile char *>(victim.page(0)); });
+	std::printf("hwpoison: pfn=%#lx on node %d poisoned; SIGBUS si_code %d at madvise, %d when read again "
+		    "(BUS_MCEERR_AR is %d)\n",
+		    pfn, a.node, code, again, BUS_MCEERR_AR);
+	if (again != BUS_MCEERR_AR) {
+		std::fprintf(stderr, "privnode-placement: hwpoison: reading the poisoned page gave %s\n",
+			     again ? "another SIGBUS" : "no SIGBUS");
+		return 1;
+	}
+	return check(a, kept, a.node, "the other pages");
 }
 
 int do_mbind_move(const Args &a)
@@ -1674,6 +1747,8 @@ int main(int argc, char **argv)
 		return do_collapse(a);
 	if (a.op == "split")
 		return do_split(a);
+	if (a.op == "hwpoison")
+		return do_hwpoison(a);
 	if (a.op == "stale")
 		return do_stale(a);
 	if (a.op == "overfill")
