@@ -13,7 +13,7 @@
 //   privnode-placement with-policy NODE,NODE[,...] CMD [ARG...]
 //   privnode-placement collapse NODE
 //   privnode-placement split NODE
-//   privnode-placement hwpoison NODE [--pages N]
+//   privnode-placement hwpoison NODE [--soft] [--pages N]
 //   privnode-placement stale NODE --remove-cmd CMD [--pages N]
 //   privnode-placement home-node NODE,OTHER [--pages N]
 //   privnode-placement overfill NODE [--pages N]
@@ -59,7 +59,9 @@
 // CONFIG_MEMORY_FAILURE and CAP_SYS_ADMIN). It prints the page's frame
 // number (pfn=, from /proc/self/pagemap) for the caller to compare with
 // what the node's owner was told; reading the page again must raise SIGBUS
-// (BUS_MCEERR_AR), and the N others must stay on NODE, intact.
+// (BUS_MCEERR_AR), and the N others must stay on NODE, intact. With
+// --soft it soft-offlines the page instead (MADV_SOFT_OFFLINE): the data
+// must move off NODE, intact, with no signal.
 //
 // with-policy sets the task policy MPOL_BIND of the nodes and executes
 // CMD under it (the policy is inherited across exec).
@@ -223,6 +225,7 @@ struct Args {
 	bool demotes = false;   // demote: reclaim must demote to the node
 	bool pressure = false;  // demote: by filling the ordinary node, not memory.reclaim
 	bool limit = false;     // demote: by the cgroup's memory.max, while filling
+	bool soft = false;      // hwpoison: MADV_SOFT_OFFLINE instead
 	unsigned long then_max = 0; // demote --demotes: then set memory.max to this
 
 	// The same request, for a check that expects success.
@@ -241,7 +244,8 @@ int usage()
 			     "       privnode-placement hot-remove NODE --remove-file PATH|--remove-cmd CMD "
 			     "[--pages N]\n"
 			     "       privnode-placement mbind-spread NODE,NODE[,...] [--pages N]\n"
-			     "       privnode-placement hold|overfill|mbind-move|collapse|split|hwpoison NODE [--pages N]\n"
+			     "       privnode-placement hold|overfill|mbind-move|collapse|split NODE [--pages N]\n"
+			     "       privnode-placement hwpoison NODE [--soft] [--pages N]\n"
 			     "       privnode-placement home-node NODE,OTHER [--pages N]\n"
 			     "       privnode-placement with-policy NODE,NODE[,...] CMD [ARG...]\n"
 			     "       privnode-placement stale NODE --remove-cmd CMD [--pages N]\n"
@@ -620,6 +624,10 @@ int do_split(const Args &a)
 
 std::optional<std::vector<uint64_t>> frames(const Mapping &m);
 
+#ifndef MADV_SOFT_OFFLINE
+#define MADV_SOFT_OFFLINE 101 // <asm-generic/mman-common.h>; glibc's <sys/mman.h> lacks it
+#endif
+
 // SIGBUS from memory_failure(): its si_code, and where hwpoison_access()
 // resumes.
 sigjmp_buf sigbus_jmp;
@@ -659,6 +667,23 @@ int do_hwpoison(const Args &a)
 	if (!pfns)
 		return 1;
 	const unsigned long pfn = (*pfns)[0];
+	if (a.soft) {
+		// Soft offline moves the data off the node, then retires the
+		// page: no signal, and the contents stay.
+		if (madvise(victim.page(0), Mapping::page_size(), MADV_SOFT_OFFLINE) < 0)
+			return fail_errno("madvise(MADV_SOFT_OFFLINE) of a page of node " + std::to_string(a.node));
+		const int now = where(victim)[0];
+		const bool intact = verify(victim, kSeed).empty();
+		std::printf("hwpoison: pfn=%#lx on node %d soft-offlined; the page is now on node %d, %s\n", pfn,
+			    a.node, now, intact ? "intact" : "corrupt");
+		if (now < 0 || now == a.node || !intact) {
+			std::fprintf(stderr, "privnode-placement: hwpoison: soft offline did not move the data off "
+					     "node %d intact\n",
+				     a.node);
+			return 1;
+		}
+		return check(a, kept, a.node, "the other pages");
+	}
 	// MF_ACTION_REQUIRED: the poisoning task, which maps the page, gets
 	// SIGBUS (BUS_MCEERR_AR) at once.
 	int err = 0;
@@ -1711,6 +1736,8 @@ int main(int argc, char **argv)
 			a.pressure = true;
 		} else if (opt == "--limit") {
 			a.limit = true;
+		} else if (opt == "--soft") {
+			a.soft = true;
 		} else if (opt == "--then-max" && i + 1 < argc) {
 			a.then_max = std::strtoul(argv[++i], &end, 10);
 			if (*end || a.then_max == 0)
