@@ -10,7 +10,8 @@
 # QMP server on this unix socket path instead of OUTDIR/qmp.sock; suites
 # reach QMP through ttyS2 and scripts/hostctl.py), CXL_DIRECT_MAP
 # (on|off: the compressed device's direct map, qemu/README.md; default on),
-# GUEST_SMP (number of vCPUs, all on node 0; default 3).
+# GUEST_SMP (number of vCPUs, all on node 0; default 3), GUEST_CPU (QEMU's
+# -cpu; default max, which has 5-level paging).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -32,7 +33,7 @@ mode=${1:?usage: run-guest.sh check|demo|shell ...}
 # logical on 128 MiB of physical media.
 smp=${GUEST_SMP:-3}
 topology=(
-	-machine q35,cxl=on -accel tcg -cpu max -smp "$smp"
+	-machine q35,cxl=on -accel tcg -cpu "${GUEST_CPU:-max}" -smp "$smp"
 	-m 1536M,maxmem=2G,slots=4
 	-object memory-backend-ram,id=ram0,size=1G
 	-object memory-backend-ram,id=ram1,size=256M
