@@ -622,7 +622,38 @@ int do_split(const Args &a)
 	return check(a, m, a.node, "after the split");
 }
 
-std::optional<std::vector<uint64_t>> frames(const Mapping &m);
+// The page frame number of each page of @m (/proc/self/pagemap, which
+// shows them to CAP_SYS_ADMIN only), or nullopt with a message.
+std::optional<std::vector<uint64_t>> frames(const Mapping &m)
+{
+	constexpr uint64_t kPresent = 1ULL << 63, kPfnMask = (1ULL << 55) - 1;
+	const char *file = "/proc/self/pagemap";
+	std::vector<uint64_t> e(m.pages());
+	const int fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fail_errno(std::string("open ") + file);
+		return std::nullopt;
+	}
+	const off_t at = reinterpret_cast<uintptr_t>(m.page(0)) / Mapping::page_size() * sizeof(uint64_t);
+	const ssize_t n = pread(fd, e.data(), e.size() * sizeof(uint64_t), at);
+	const int err = errno;
+	close(fd);
+	if (n != static_cast<ssize_t>(e.size() * sizeof(uint64_t))) {
+		errno = n < 0 ? err : EIO;
+		fail_errno(std::string("read ") + file);
+		return std::nullopt;
+	}
+	for (size_t i = 0; i < e.size(); i++) {
+		if (!(e[i] & kPresent) || !(e[i] & kPfnMask)) {
+			std::fprintf(stderr, "privnode-placement: %s: page %zu %s\n", file, i,
+				     e[i] & kPresent ? "has no frame number shown (not CAP_SYS_ADMIN?)"
+						     : "is not present");
+			return std::nullopt;
+		}
+		e[i] &= kPfnMask;
+	}
+	return e;
+}
 
 #ifndef MADV_SOFT_OFFLINE
 #define MADV_SOFT_OFFLINE 101 // <asm-generic/mman-common.h>; glibc's <sys/mman.h> lacks it
@@ -1128,39 +1159,6 @@ long free_blocks_from(int node, int order)
 	return seen ? sum : -1;
 }
 
-// The page frame number of each page of @m (/proc/self/pagemap, which
-// shows them to CAP_SYS_ADMIN only), or nullopt with a message.
-std::optional<std::vector<uint64_t>> frames(const Mapping &m)
-{
-	constexpr uint64_t kPresent = 1ULL << 63, kPfnMask = (1ULL << 55) - 1;
-	const char *file = "/proc/self/pagemap";
-	std::vector<uint64_t> e(m.pages());
-	const int fd = open(file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		fail_errno(std::string("open ") + file);
-		return std::nullopt;
-	}
-	const off_t at = reinterpret_cast<uintptr_t>(m.page(0)) / Mapping::page_size() * sizeof(uint64_t);
-	const ssize_t n = pread(fd, e.data(), e.size() * sizeof(uint64_t), at);
-	const int err = errno;
-	close(fd);
-	if (n != static_cast<ssize_t>(e.size() * sizeof(uint64_t))) {
-		errno = n < 0 ? err : EIO;
-		fail_errno(std::string("read ") + file);
-		return std::nullopt;
-	}
-	for (size_t i = 0; i < e.size(); i++) {
-		if (!(e[i] & kPresent) || !(e[i] & kPfnMask)) {
-			std::fprintf(stderr, "privnode-placement: %s: page %zu %s\n", file, i,
-				     e[i] & kPresent ? "has no frame number shown (not CAP_SYS_ADMIN?)"
-						     : "is not present");
-			return std::nullopt;
-		}
-		e[i] &= kPfnMask;
-	}
-	return e;
-}
-
 int do_capture(const Args &a)
 {
 	constexpr int kOrder = 9; // a pageblock on x86-64: the driver's huge-* order
@@ -1208,10 +1206,10 @@ int do_capture(const Args &a)
 	// compaction of the node must never serve (one page would be a leak),
 	// then for huge-private, which it may (the caller gave the node the
 	// compaction opt-in): that shows the refusals were compaction's rule
-	// and not a lack of movable pages. Direct compaction here is
-	// asynchronous and resumes where the last run stopped, so it can fail
-	// every try; a full compaction of the node (nodeN/compact) starts the
-	// next round afresh.
+	// and not a lack of movable pages. Direct compaction can fail every
+	// try of a round (it is asynchronous first, and deferred after
+	// failures), so the next round follows a full compaction of the node
+	// (nodeN/compact).
 	constexpr int kTries = 4, kRounds = 3;
 	const std::string compact = "/sys/devices/system/node/node" + nid + "/compact";
 	int err = 0;
