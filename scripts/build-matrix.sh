@@ -18,6 +18,11 @@
 # in a file it creates; warnings upstream code already had are counted
 # but do not fail. Slow (a full kernel build per variant): not part of
 # make check. Usage: build-matrix.sh [VARIANT...]
+#
+# check-series.sh reuses it for every prefix of the series: it sets
+# MATRIX_TREE (a worktree at the prefix), MATRIX_HEAD (the prefix's commit:
+# "new" warnings are then those on lines the prefix adds), MATRIX_OBJ
+# (where the object dirs go) and MATRIX_LOGDIR (where the logs go).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -26,9 +31,13 @@ all=(modules numa-off i386-numa-off hotremove-off hotplug-off)
 variants=("$@")
 [ ${#variants[@]} -gt 0 ] || variants=("${all[@]}")
 
-"$here/kernel-tree.sh"
-TREE=$PRIVNODE_CACHE/linux
-LOGDIR=$PRIVNODE_CACHE/logs
+if [ -z "${MATRIX_TREE:-}" ]; then
+	"$here/kernel-tree.sh"
+fi
+TREE=${MATRIX_TREE:-$PRIVNODE_CACHE/linux}
+HEAD=${MATRIX_HEAD:-privnode}
+OBJROOT=${MATRIX_OBJ:-$PRIVNODE_CACHE/build}
+LOGDIR=${MATRIX_LOGDIR:-$PRIVNODE_CACHE/logs}
 mkdir -p "$LOGDIR"
 export CCACHE_DIR=${CCACHE_DIR:-$PRIVNODE_CACHE/ccache}
 export CCACHE_BASEDIR=$PRIVNODE_CACHE CCACHE_NOHASHDIR=1
@@ -38,9 +47,9 @@ export KBUILD_BUILD_USER=privnode KBUILD_BUILD_HOST=privnode
 JOBS=${JOBS:-$(($(nproc) + 1))}
 
 # added_lines: "FILE:LINE" for every line the series adds to a .c/.h file
-added=$PRIVNODE_CACHE/build/matrix-added-lines
+added=$OBJROOT/matrix-added-lines
 mkdir -p "$(dirname "$added")"
-git -C "$TREE" diff -U0 privnode-base..privnode -- '*.c' '*.h' | awk '
+git -C "$TREE" diff -U0 privnode-base.."$HEAD" -- '*.c' '*.h' | awk '
 	/^\+\+\+ b\// { file = substr($0, 7) }
 	/^@@ / {
 		split($3, r, ",")
@@ -61,12 +70,18 @@ build() {
 		frags=("$kc/privnode.config" "$kc/matrix/numa-off.config" "$kc/matrix/i386.config") ;;
 	*) die "unknown build-matrix variant '$v' (${all[*]})" ;;
 	esac
-	obj=$PRIVNODE_CACHE/build/matrix-$v
+	obj=$OBJROOT/matrix-$v
 	log=$LOGDIR/build-matrix-$v.log
 	mkdir -p "$obj"
 	local kmake=(make -C "$TREE" O="$obj" ARCH="$arch" CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS")
 	local want
-	want=$(echo "$arch $defconfig" | cat - "${frags[@]}" | sha256sum | cut -d' ' -f1)
+	# configure again when the fragments or the tree's Kconfig files change
+	# (check-series moves the tree from patch to patch)
+	want=$({
+		echo "$arch $defconfig"
+		cat "${frags[@]}"
+		git -C "$TREE" ls-files -s -- '*Kconfig*'
+	} | sha256sum | cut -d' ' -f1)
 	if [ "$(cat "$obj/.privnode-config" 2>/dev/null)" != "$want" ]; then
 		{
 			"${kmake[@]}" "$defconfig" &&
@@ -93,6 +108,13 @@ build() {
 			die "$v: the configuration has '$m' (see $obj/.config)"
 	done
 	for m in "${must[@]}"; do
+		# options an earlier prefix of the series does not have yet
+		local sym=${m%%=*}
+		sym=${sym#CONFIG_}
+		case "$m" in
+		"# "*) ;;
+		*) git -C "$TREE" grep -q "^config $sym\$" -- '*Kconfig*' || continue ;;
+		esac
 		grep -qxF "$m" "$obj/.config" ||
 			die "$v: the configuration lost '$m' (see $obj/.config)"
 	done
@@ -100,7 +122,7 @@ build() {
 	# of the files the series touches, so every run recompiles (and
 	# judges) all of them, and an incremental run misses none.
 	local f
-	git -C "$TREE" diff --name-only privnode-base..privnode -- '*.c' | while read -r f; do
+	git -C "$TREE" diff --name-only privnode-base.."$HEAD" -- '*.c' | while read -r f; do
 		rm -f "$obj/${f%.c}.o"
 	done
 	local rc=0
@@ -125,7 +147,7 @@ build() {
 	done <"$obj/warnings.txt"
 	# Which of the series' files this configuration compiled (the others
 	# are configured out: the test driver without hotplug, say).
-	git -C "$TREE" diff --name-only privnode-base..privnode -- '*.c' | grep -v '^tools/' |
+	git -C "$TREE" diff --name-only privnode-base.."$HEAD" -- '*.c' | grep -v '^tools/' |
 		while read -r f; do [ -e "$obj/${f%.c}.o" ] || echo "$f"; done >"$obj/not-compiled.txt"
 	echo "$errors $new $old" >"$obj/result"
 }
@@ -137,20 +159,20 @@ for v in "${variants[@]}"; do
 	i=$((i + 1))
 	t0=$SECONDS
 	log "build-matrix: $v"
-	rm -f "$PRIVNODE_CACHE/build/matrix-$v/result"
+	rm -f "$OBJROOT/matrix-$v/result"
 	build "$v"
-	read -r errors new old <"$PRIVNODE_CACHE/build/matrix-$v/result"
+	read -r errors new old <"$OBJROOT/matrix-$v/result"
 	took=$(((SECONDS - t0) / 60))m$(((SECONDS - t0) % 60))s
 	if [ "$errors" = 0 ] && [ "$new" = 0 ]; then
 		ok=$((ok + 1))
 		echo "ok $i - $v: 0 errors, 0 new W=1 warnings ($old in code the series does not touch), $took"
-		nc=$PRIVNODE_CACHE/build/matrix-$v/not-compiled.txt
+		nc=$OBJROOT/matrix-$v/not-compiled.txt
 		[ ! -s "$nc" ] || echo "# $v: configured out: $(xargs <"$nc")"
 	else
 		bad=$((bad + 1))
 		echo "not ok $i - $v: $errors error(s), $new new W=1 warning(s), $took (log: $LOGDIR/build-matrix-$v.log)"
 		grep -E '(^|: )(error|ERROR):' "$LOGDIR/build-matrix-$v.log" | head -n 10 | sed 's/^/#   /'
-		sed 's/^/#   /' "$PRIVNODE_CACHE/build/matrix-$v/new-warnings.txt" | head -n 10
+		sed 's/^/#   /' "$OBJROOT/matrix-$v/new-warnings.txt" | head -n 10
 	fi
 done
 echo "$ok passed, $bad failed"

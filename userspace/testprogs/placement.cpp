@@ -50,9 +50,10 @@ size_t Mapping::page_size()
 	return ps;
 }
 
-Mapping::Mapping(size_t pages) : pages_(pages)
+Mapping::Mapping(size_t pages, bool shared) : pages_(pages)
 {
-	void *p = mmap(nullptr, bytes(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *p = mmap(nullptr, bytes(), PROT_READ | PROT_WRITE, (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS,
+		       -1, 0);
 	if (p == MAP_FAILED)
 		throw std::bad_alloc();
 	base_ = static_cast<char *>(p);

@@ -26,10 +26,11 @@ long sys_get_mempolicy(int *mode, NodeMask *mask, void *addr, unsigned long flag
 long sys_move_pages(size_t count, void **pages, const int *nodes, int *status, int flags);
 long sys_migrate_pages(int pid, const NodeMask &from, const NodeMask &to);
 
-// An anonymous private mapping of @pages pages, unmapped on destruction.
+// An anonymous mapping of @pages pages, private or (@shared) shmem,
+// unmapped on destruction.
 class Mapping {
 public:
-	explicit Mapping(size_t pages);
+	explicit Mapping(size_t pages, bool shared = false);
 	~Mapping();
 	Mapping(const Mapping &) = delete;
 	Mapping &operator=(const Mapping &) = delete;

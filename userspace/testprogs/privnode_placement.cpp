@@ -26,6 +26,8 @@
 //   privnode-placement demote NODE [--demotes [--then-max BYTES]] [--pressure|--limit]
 //                      [--pages N]
 //   privnode-placement foreign-fault NODE --remove-cmd CMD [--pages N]
+//   privnode-placement protect-write NODE [--stays] [--pages N]
+//   privnode-placement move-shmem NODE [--stays] [--pages N]
 //
 // hot-remove binds pages to NODE, fills and verifies them there, then writes
 // NODE to PATH (a driver's remove file) or runs CMD (sh -c, e.g.
@@ -142,6 +144,25 @@
 // private policy covers its own memory only, so every page must come back
 // off NODE, intact.
 //
+// protect-write moves five sets of N pages to NODE (move_pages) and reads
+// them all: that must take no page fault (getrusage) and leave every page
+// where it is. Then it writes each set a different way: plain stores; stores
+// after mprotect() took write permission away and gave it back;
+// process_vm_writev() into its own pages (GUP, FOLL_WRITE); a write to
+// /proc/self/mem while the pages are PROT_READ (GUP, FOLL_FORCE); and stores
+// by a forked child into its copy. On a node whose owner write-protects it
+// (protect_write, and a handle_fault that promotes), every written page must
+// have left NODE for a new frame (/proc/self/pagemap, so it needs
+// CAP_SYS_ADMIN) with the new contents, and the forked parent's pages must
+// keep the old ones. With --stays (no protect_write) every write must land in
+// place: same frame, still on NODE, new contents. It prints "pages placed: M"
+// for the caller to compare with the owner's count.
+//
+// move-shmem moves the pages of a shared anonymous mapping (shmem) to NODE
+// with move_pages(2): a node that write-protects takes anonymous memory
+// only, so every page must stay where it was; with --stays (a node that
+// does not) every page must land on NODE. The contents must be intact.
+//
 // capture moves more small pages to NODE than it holds, frees those that
 // landed there in every other run of 32 page frames (/proc/self/pagemap,
 // so it needs CAP_SYS_ADMIN), and checks that no free pageblock is left on NODE
@@ -194,6 +215,7 @@
 #include <string>
 #include <thread>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -220,7 +242,7 @@ struct Args {
 	std::string remove_cmd;
 	std::string alloc_file; // capture: the test driver's alloc file
 	std::vector<int> nodes; // mbind-spread
-	bool stays = false;     // pin: the pinned pages stay on the node
+	bool stays = false;     // pin: the pinned pages stay on the node; protect-write: writes land in place
 	bool reclaims = false;  // pageout, overfill: the node's owner opened reclaim
 	bool demotes = false;   // demote: reclaim must demote to the node
 	bool pressure = false;  // demote: by filling the ordinary node, not memory.reclaim
@@ -257,7 +279,8 @@ int usage()
 			     "       privnode-placement capture NODE --alloc-file PATH [--pages N]\n"
 			     "       privnode-placement demote NODE [--demotes [--then-max BYTES]] [--pressure|--limit] "
 			     "[--pages N]\n"
-			     "       privnode-placement foreign-fault NODE --remove-cmd CMD [--pages N]\n");
+			     "       privnode-placement foreign-fault NODE --remove-cmd CMD [--pages N]\n"
+			     "       privnode-placement protect-write|move-shmem NODE [--stays] [--pages N]\n");
 	return 2;
 }
 
@@ -1685,6 +1708,141 @@ int do_ksm(const Args &a)
 
 } // namespace
 
+// Page faults of this process so far (minor and major), or -1.
+long faults_so_far()
+{
+	struct rusage ru = {};
+	if (getrusage(RUSAGE_SELF, &ru) < 0)
+		return -1;
+	return ru.ru_minflt + ru.ru_majflt;
+}
+
+// After @how wrote new contents (@seed) to @m, whose pages had frames
+// @before on a.node: with a.stays every page must still be on a.node in
+// the same frame; otherwise every page must have left a.node for another
+// frame. The contents must be the new ones either way.
+int check_written(const Args &a, const Mapping &m, const std::vector<uint64_t> &before, std::uint64_t seed,
+	    const char *how)
+{
+	auto after = frames(m);
+	if (!after)
+		return 1;
+	const auto nodes = where(m);
+	size_t on = 0, same = 0;
+	for (size_t i = 0; i < m.pages(); i++) {
+		on += nodes[i] == a.node;
+		same += (*after)[i] == before[i];
+	}
+	const size_t bad = verify(m, seed).size();
+	std::printf("protect-write: %s: %zu of %zu pages still on node %d, %zu in the same frame, %zu with "
+		    "wrong contents\n",
+		    how, on, m.pages(), a.node, same, bad);
+	const size_t want = a.stays ? m.pages() : 0;
+	if (on != want || same != want || bad) {
+		std::fprintf(stderr, "privnode-placement: protect-write: %s: expected every write %s\n", how,
+			     a.stays ? "in place, on the node" : "to fault and move the page off the node");
+		return 1;
+	}
+	return 0;
+}
+
+int do_protect_write(const Args &a)
+{
+	constexpr std::uint64_t kNew = kSeed + 1;
+	Mapping stores(a.pages), reprotected(a.pages), vm_write(a.pages), proc_mem(a.pages), forked(a.pages);
+	const Mapping *sets[] = {&stores, &reprotected, &vm_write, &proc_mem, &forked};
+	std::vector<std::vector<uint64_t>> pfns;
+	for (const Mapping *m : sets) {
+		fill(*m, kSeed);
+		if (auto rc = place_on_node(a, *m))
+			return *rc;
+		auto f = frames(*m);
+		if (!f)
+			return 1;
+		pfns.push_back(*f);
+	}
+	std::printf("pages placed: %zu\n", a.pages * std::size(sets));
+
+	// Reads go straight to the node: no fault, nothing moves.
+	const long f0 = faults_so_far();
+	unsigned long sum = 0;
+	for (const Mapping *m : sets)
+		sum += touch_all(*m);
+	const long f1 = faults_so_far();
+	if (f0 < 0 || f1 < 0)
+		return fail_errno("getrusage");
+	std::printf("protect-write: reading %zu pages took %ld page faults (sum %lu)\n",
+		    a.pages * std::size(sets), f1 - f0, sum);
+	if (f1 != f0) {
+		std::fprintf(stderr, "privnode-placement: protect-write: reads faulted\n");
+		return 1;
+	}
+	for (const Mapping *m : sets)
+		if (int rc = check(a, *m, a.node, "after the reads"); rc)
+			return rc;
+
+	int rc = 0;
+	fill(stores, kNew);
+	rc |= check_written(a, stores, pfns[0], kNew, "stores");
+
+	if (mprotect(reprotected.page(0), reprotected.bytes(), PROT_READ) < 0 ||
+	    mprotect(reprotected.page(0), reprotected.bytes(), PROT_READ | PROT_WRITE) < 0)
+		return fail_errno("mprotect");
+	fill(reprotected, kNew);
+	rc |= check_written(a, reprotected, pfns[1], kNew, "stores after mprotect(PROT_READ), mprotect(PROT_WRITE)");
+
+	// The new contents come from a scratch mapping filled alike.
+	Mapping scratch(a.pages);
+	fill(scratch, kNew);
+	struct iovec local = {scratch.page(0), scratch.bytes()}, remote = {vm_write.page(0), vm_write.bytes()};
+	if (process_vm_writev(getpid(), &local, 1, &remote, 1, 0) != static_cast<ssize_t>(vm_write.bytes()))
+		return fail_errno("process_vm_writev");
+	rc |= check_written(a, vm_write, pfns[2], kNew, "process_vm_writev");
+
+	if (mprotect(proc_mem.page(0), proc_mem.bytes(), PROT_READ) < 0)
+		return fail_errno("mprotect(PROT_READ)");
+	const int fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return fail_errno("open /proc/self/mem");
+	const ssize_t n = pwrite(fd, scratch.page(0), scratch.bytes(), reinterpret_cast<uintptr_t>(proc_mem.page(0)));
+	close(fd);
+	if (n != static_cast<ssize_t>(proc_mem.bytes()))
+		return fail_errno("write /proc/self/mem");
+	rc |= check_written(a, proc_mem, pfns[3], kNew, "/proc/self/mem into PROT_READ pages (FOLL_FORCE)");
+
+	const pid_t pid = fork();
+	if (pid < 0)
+		return fail_errno("fork");
+	if (pid == 0) {
+		fill(forked, kNew);
+		_exit(check_written(a, forked, pfns[4], kNew, "stores by a forked child"));
+	}
+	int status = 0;
+	if (waitpid(pid, &status, 0) < 0)
+		return fail_errno("waitpid");
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		rc = 1;
+	const size_t bad = verify(forked, kSeed).size();
+	std::printf("protect-write: the forked parent's %zu pages: %zu with wrong contents\n", forked.pages(), bad);
+	if (bad)
+		rc = 1;
+	return rc;
+}
+
+int do_move_shmem(const Args &a)
+{
+	Mapping m(a.pages, true);
+	fill(m, kSeed);
+	const int home = home_of(m);
+	std::vector<int> status;
+	const long r = move_to(m, a.node, MPOL_MF_MOVE, status);
+	if (r < 0)
+		return fail_errno("move_pages of shmem pages to node " + std::to_string(a.node));
+	std::printf("move-shmem: move_pages = %ld, status[0] %d\n", r, status[0]);
+	return check(a.expecting_success(), m, a.stays ? a.node : home,
+		     a.stays ? "shmem pages moved to the node" : "shmem pages refused by the node");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3)
@@ -1800,5 +1958,9 @@ int main(int argc, char **argv)
 		return do_capture(a);
 	if (a.op == "swap-readahead")
 		return do_swap_readahead(a);
+	if (a.op == "protect-write")
+		return do_protect_write(a);
+	if (a.op == "move-shmem")
+		return do_move_shmem(a);
 	return usage();
 }
