@@ -26,7 +26,7 @@
 //   privnode-placement demote NODE [--demotes [--then-max BYTES]] [--pressure|--limit]
 //                      [--pages N]
 //   privnode-placement foreign-fault NODE --remove-cmd CMD [--pages N]
-//   privnode-placement protect-write NODE [--stays] [--pages N]
+//   privnode-placement protect-write NODE [--stays|--in-place] [--pages N]
 //   privnode-placement move-shmem NODE [--stays] [--pages N]
 //
 // hot-remove binds pages to NODE, fills and verifies them there, then writes
@@ -149,14 +149,18 @@
 // where it is. Then it writes each set a different way: plain stores; stores
 // after mprotect() took write permission away and gave it back;
 // process_vm_writev() into its own pages (GUP, FOLL_WRITE); a write to
-// /proc/self/mem while the pages are PROT_READ (GUP, FOLL_FORCE); and stores
-// by a forked child into its copy. On a node whose owner write-protects it
-// (protect_write, and a handle_fault that promotes), every written page must
-// have left NODE for a new frame (/proc/self/pagemap, so it needs
-// CAP_SYS_ADMIN) with the new contents, and the forked parent's pages must
-// keep the old ones. With --stays (no protect_write) every write must land in
-// place: same frame, still on NODE, new contents. It prints "pages placed: M"
-// for the caller to compare with the owner's count.
+// /proc/self/mem while the pages are PROT_READ (GUP, FOLL_FORCE); and, after
+// a forked child wrote its copies (which always leave NODE, copy-on-write)
+// and the parent's pages were checked unchanged on NODE, stores by the
+// parent. On a node that write-protects (protect_write, promoting), every
+// page written must have left NODE for a new frame (/proc/self/pagemap, so it
+// needs CAP_SYS_ADMIN) with the new contents. With --stays (no protect_write,
+// or an owner that writes in place) every write must land in place: same
+// frame, still on NODE, new contents. --in-place (an owner whose handle_fault
+// writes in place) is --stays, except that the /proc/self/mem write must
+// still leave NODE: FOLL_FORCE into a read-only mapping always copies. It
+// prints "pages written in place or promoted: M" for the caller to compare
+// with the owner's count of write faults.
 //
 // move-shmem moves the pages of a shared anonymous mapping (shmem) to NODE
 // with move_pages(2): a node that write-protects takes anonymous memory
@@ -248,6 +252,7 @@ struct Args {
 	bool pressure = false;  // demote: by filling the ordinary node, not memory.reclaim
 	bool limit = false;     // demote: by the cgroup's memory.max, while filling
 	bool soft = false;      // hwpoison: MADV_SOFT_OFFLINE instead
+	bool in_place = false;  // protect-write: the owner writes in place (but FOLL_FORCE copies)
 	unsigned long then_max = 0; // demote --demotes: then set memory.max to this
 
 	// The same request, for a check that expects success.
@@ -280,7 +285,8 @@ int usage()
 			     "       privnode-placement demote NODE [--demotes [--then-max BYTES]] [--pressure|--limit] "
 			     "[--pages N]\n"
 			     "       privnode-placement foreign-fault NODE --remove-cmd CMD [--pages N]\n"
-			     "       privnode-placement protect-write|move-shmem NODE [--stays] [--pages N]\n");
+			     "       privnode-placement protect-write NODE [--stays|--in-place] [--pages N]\n"
+			     "       privnode-placement move-shmem NODE [--stays] [--pages N]\n");
 	return 2;
 }
 
@@ -1761,7 +1767,7 @@ int do_protect_write(const Args &a)
 			return 1;
 		pfns.push_back(*f);
 	}
-	std::printf("pages placed: %zu\n", a.pages * std::size(sets));
+	std::printf("pages written in place or promoted: %zu\n", a.pages * std::size(sets));
 
 	// Reads go straight to the node: no fault, nothing moves.
 	const long f0 = faults_so_far();
@@ -1808,24 +1814,36 @@ int do_protect_write(const Args &a)
 	close(fd);
 	if (n != static_cast<ssize_t>(proc_mem.bytes()))
 		return fail_errno("write /proc/self/mem");
-	rc |= check_written(a, proc_mem, pfns[3], kNew, "/proc/self/mem into PROT_READ pages (FOLL_FORCE)");
+	// FOLL_FORCE into a read-only mapping always copies a protected page
+	Args forced = a;
+	forced.stays = a.stays && !a.in_place;
+	rc |= check_written(forced, proc_mem, pfns[3], kNew, "/proc/self/mem into PROT_READ pages (FOLL_FORCE)");
 
+	// After fork the pages are shared: the child's stores copy them
+	// (copy-on-write, to ordinary memory either way), the parent's pages
+	// stay. Once the child is gone, the parent's stores are as above.
 	const pid_t pid = fork();
 	if (pid < 0)
 		return fail_errno("fork");
 	if (pid == 0) {
 		fill(forked, kNew);
-		_exit(check_written(a, forked, pfns[4], kNew, "stores by a forked child"));
+		const auto nodes = where(forked);
+		const size_t on = std::count(nodes.begin(), nodes.end(), a.node);
+		const size_t bad = verify(forked, kNew).size();
+		std::printf("protect-write: a forked child's stores: %zu of %zu pages on node %d, %zu with wrong "
+			    "contents\n",
+			    on, forked.pages(), a.node, bad);
+		_exit(on || bad ? 1 : 0);
 	}
 	int status = 0;
 	if (waitpid(pid, &status, 0) < 0)
 		return fail_errno("waitpid");
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		rc = 1;
-	const size_t bad = verify(forked, kSeed).size();
-	std::printf("protect-write: the forked parent's %zu pages: %zu with wrong contents\n", forked.pages(), bad);
-	if (bad)
+	if (int r = check(a, forked, a.node, "the forked parent's pages, after the child wrote its copies"); r)
 		rc = 1;
+	fill(forked, kNew);
+	rc |= check_written(a, forked, pfns[4], kNew, "the parent's stores, after the child exited");
 	return rc;
 }
 
@@ -1894,6 +1912,8 @@ int main(int argc, char **argv)
 			a.limit = true;
 		} else if (opt == "--soft") {
 			a.soft = true;
+		} else if (opt == "--in-place") {
+			a.in_place = a.stays = true;
 		} else if (opt == "--then-max" && i + 1 < argc) {
 			a.then_max = std::strtoul(argv[++i], &end, 10);
 			if (*end || a.then_max == 0)
