@@ -1712,8 +1712,6 @@ int do_ksm(const Args &a)
 	return check(a, pa, a.node, "A after KSM merged B and C");
 }
 
-} // namespace
-
 // Page faults of this process so far (minor and major), or -1.
 long faults_so_far()
 {
@@ -1728,7 +1726,7 @@ long faults_so_far()
 // the same frame; otherwise every page must have left a.node for another
 // frame. The contents must be the new ones either way.
 int check_written(const Args &a, const Mapping &m, const std::vector<uint64_t> &before, std::uint64_t seed,
-	    const char *how)
+		  const char *how)
 {
 	auto after = frames(m);
 	if (!after)
@@ -1860,6 +1858,8 @@ int do_move_shmem(const Args &a)
 	return check(a.expecting_success(), m, a.stays ? a.node : home,
 		     a.stays ? "shmem pages moved to the node" : "shmem pages refused by the node");
 }
+
+} // namespace
 
 int main(int argc, char **argv)
 {
