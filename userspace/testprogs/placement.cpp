@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
 #include <new>
 #include <sys/mman.h>
@@ -155,8 +156,74 @@ std::vector<int> node_state(const std::string &file)
 
 int fail_errno(const std::string &what)
 {
-	std::fprintf(stderr, "privnode-placement: %s: %s\n", what.c_str(), std::strerror(errno));
+	std::fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, what.c_str(), std::strerror(errno));
 	return 1;
+}
+
+// move_pages(2) of every page of @m to @node with @flags; @status gets
+// each page's outcome. Returns the call's result (errno set when < 0).
+long move_to(const Mapping &m, int node, int flags, std::vector<int> &status)
+{
+	auto addrs = m.page_addrs();
+	std::vector<int> nodes(m.pages(), node);
+	status.assign(m.pages(), -1);
+	return sys_move_pages(m.pages(), addrs.data(), nodes.data(), status.data(), flags);
+}
+
+// The page frame number of each page of @m (/proc/self/pagemap, which
+// shows them to CAP_SYS_ADMIN only), or nullopt with a message.
+std::optional<std::vector<uint64_t>> frames(const Mapping &m)
+{
+	constexpr uint64_t kPresent = 1ULL << 63, kPfnMask = (1ULL << 55) - 1;
+	const char *file = "/proc/self/pagemap";
+	std::vector<uint64_t> e(m.pages());
+	const int fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fail_errno(std::string("open ") + file);
+		return std::nullopt;
+	}
+	const off_t at = reinterpret_cast<uintptr_t>(m.page(0)) / Mapping::page_size() * sizeof(uint64_t);
+	const ssize_t n = pread(fd, e.data(), e.size() * sizeof(uint64_t), at);
+	const int err = errno;
+	close(fd);
+	if (n != static_cast<ssize_t>(e.size() * sizeof(uint64_t))) {
+		errno = n < 0 ? err : EIO;
+		fail_errno(std::string("read ") + file);
+		return std::nullopt;
+	}
+	for (size_t i = 0; i < e.size(); i++) {
+		if (!(e[i] & kPresent) || !(e[i] & kPfnMask)) {
+			std::fprintf(stderr, "%s: page %zu %s\n", file, i,
+				     e[i] & kPresent ? "has no frame number shown (not CAP_SYS_ADMIN?)"
+						     : "is not present");
+			return std::nullopt;
+		}
+		e[i] &= kPfnMask;
+	}
+	return e;
+}
+
+
+// The memory.reclaim file of this task's cgroup (v2), or "" with a message.
+std::string own_reclaim_file()
+{
+	FILE *f = std::fopen("/proc/self/cgroup", "r");
+	char line[512];
+	std::string path;
+	while (f && std::fgets(line, sizeof(line), f))
+		if (!std::strncmp(line, "0::", 3)) {
+			path = line + 3;
+			path.erase(path.find_last_not_of('\n') + 1);
+		}
+	if (f)
+		std::fclose(f);
+	if (path.empty() || path == "/") {
+		std::fprintf(stderr, "run me in a child cgroup (v2) with the memory "
+				     "controller: /proc/self/cgroup says \"%s\"\n",
+			     path.c_str());
+		return "";
+	}
+	return "/sys/fs/cgroup" + path + "/memory.reclaim";
 }
 
 } // namespace pn

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,10 +56,22 @@ std::vector<int> where(const Mapping &m);
 // Pages whose node is not @node; prints at most a few of them to stderr.
 size_t count_not_on(const std::vector<int> &status, int node, const char *what);
 
+// move_pages(2) of every page of @m to @node with @flags; @status gets
+// each page's outcome. Returns the call's result (errno set when < 0).
+long move_to(const Mapping &m, int node, int flags, std::vector<int> &status);
+
+// The page frame number of each page of @m (/proc/self/pagemap, which
+// shows them to CAP_SYS_ADMIN only), or nullopt with a message.
+std::optional<std::vector<std::uint64_t>> frames(const Mapping &m);
+
+// The memory.reclaim file of this task's cgroup (v2), or "" with a message
+// if the task is not in a child cgroup.
+std::string own_reclaim_file();
+
 // Node lists from /sys/devices/system/node/FILE ("has_memory", ...).
 std::vector<int> node_state(const std::string &file);
 
-// Print "privnode-placement: what: strerror(errno)" and return 1.
+// Print "PROGRAM: what: strerror(errno)" and return 1.
 int fail_errno(const std::string &what);
 
 } // namespace pn

@@ -26,7 +26,8 @@
 //   privnode-placement demote NODE [--demotes [--then-max BYTES]] [--pressure|--limit]
 //                      [--pages N]
 //   privnode-placement foreign-fault NODE --remove-cmd CMD [--pages N]
-//   privnode-placement protect-write NODE [--stays|--in-place] [--pages N]
+//   privnode-placement protect-write NODE [--stays|--in-place|--sigbus] [--pin-file PATH] [--pages N]
+//   privnode-placement protect-write-nomem NODE --cgroup NAME [--pages N]
 //   privnode-placement move-shmem NODE [--stays] [--pages N]
 //
 // hot-remove binds pages to NODE, fills and verifies them there, then writes
@@ -144,28 +145,47 @@
 // private policy covers its own memory only, so every page must come back
 // off NODE, intact.
 //
-// protect-write moves five sets of N pages to NODE (move_pages) and reads
+// protect-write first makes a huge page (MADV_HUGEPAGE) and moves it to
+// NODE: on a node that write-protects it must arrive split (AnonHugePages
+// 0). Then it moves eight sets of N pages to NODE (move_pages) and reads
 // them all: that must take no page fault (getrusage) and leave every page
-// where it is. Then it writes each set a different way: plain stores; stores
-// after mprotect() took write permission away and gave it back;
+// where it is. Then it writes each set a different way: plain stores;
+// stores after mprotect() took write permission away and gave it back;
 // process_vm_writev() into its own pages (GUP, FOLL_WRITE); a write to
-// /proc/self/mem while the pages are PROT_READ (GUP, FOLL_FORCE); and, after
-// a forked child wrote its copies (which always leave NODE, copy-on-write)
-// and the parent's pages were checked unchanged on NODE, stores by the
-// parent. On a node that write-protects (protect_write, promoting), every
-// page written must have left NODE for a new frame (/proc/self/pagemap, so it
-// needs CAP_SYS_ADMIN) with the new contents. With --stays (no protect_write,
-// or an owner that writes in place) every write must land in place: same
-// frame, still on NODE, new contents. --in-place (an owner whose handle_fault
-// writes in place) is --stays, except that the /proc/self/mem write must
-// still leave NODE: FOLL_FORCE into a read-only mapping always copies. It
-// prints "pages written in place or promoted: M" for the caller to compare
-// with the owner's count of write faults.
+// /proc/self/mem while the pages are PROT_READ (GUP, FOLL_FORCE); read(2)
+// from a pipe (copy_to_user); after a forked child wrote its copies (which
+// always leave NODE, copy-on-write) and the parent's pages were checked
+// unchanged on NODE, stores by the parent while the child lives; stores by
+// the parent while a child shares the pages (copy-on-write), then by the
+// child; and, with --pin-file (the test driver's pin file), stores to pages
+// the driver pinned read-only. On a node that write-protects (protect_write,
+// copying), every page written must have left NODE for a new frame
+// (/proc/self/pagemap, so it needs CAP_SYS_ADMIN) with the new contents,
+// except pinned pages, which cannot be copied: those writes land in place.
+// With --stays (no protect_write, or an owner that writes in place) every
+// write must land in place: same frame, still on NODE, new contents (but
+// copy-on-write copies pages still shared). --in-place (an owner whose
+// handle_fault writes in place) is --stays, except that the /proc/self/mem
+// write must still leave NODE: FOLL_FORCE into a read-only mapping always
+// copies. It prints "pages written in place or promoted: M" and "pages
+// written while pinned: K" for the caller to compare with the owner's counts
+// of write faults.
+//
+// protect-write --sigbus (an owner that fails every write): stores must
+// raise SIGBUS and read(2) into the pages fail, every page keeping its frame
+// and contents; a /proc/self/mem write (FOLL_FORCE, not asked) still copies.
+//
+// protect-write-nomem moves N pages to NODE, then moves itself into the
+// child cgroup NAME (no swap), sets its memory.max a few pages above its
+// memory.current and writes them all. The copies, charged there, find no
+// memory: the writes must land in place, with no OOM kill (memory.events),
+// and the contents must be the new ones.
 //
 // move-shmem moves the pages of a shared anonymous mapping (shmem) to NODE
 // with move_pages(2): a node that write-protects takes anonymous memory
-// only, so every page must stay where it was; with --stays (a node that
-// does not) every page must land on NODE. The contents must be intact.
+// only, so every page must stay where it was, with a status of -EINVAL;
+// with --stays (a node that does not) every page must land on NODE. The
+// contents must be intact.
 //
 // capture moves more small pages to NODE than it holds, frees those that
 // landed there in every other run of 32 page frames (/proc/self/pagemap,
@@ -253,6 +273,9 @@ struct Args {
 	bool limit = false;     // demote: by the cgroup's memory.max, while filling
 	bool soft = false;      // hwpoison: MADV_SOFT_OFFLINE instead
 	bool in_place = false;  // protect-write: the owner writes in place (but FOLL_FORCE copies)
+	bool sigbus = false;    // protect-write: the owner fails every write
+	std::string pin_file;   // protect-write: the test driver's pin file
+	std::string cgroup;     // protect-write-nomem: the cgroup to write from
 	unsigned long then_max = 0; // demote --demotes: then set memory.max to this
 
 	// The same request, for a check that expects success.
@@ -285,7 +308,9 @@ int usage()
 			     "       privnode-placement demote NODE [--demotes [--then-max BYTES]] [--pressure|--limit] "
 			     "[--pages N]\n"
 			     "       privnode-placement foreign-fault NODE --remove-cmd CMD [--pages N]\n"
-			     "       privnode-placement protect-write NODE [--stays|--in-place] [--pages N]\n"
+			     "       privnode-placement protect-write NODE [--stays|--in-place|--sigbus] [--pin-file PATH] "
+			     "[--pages N]\n"
+			     "       privnode-placement protect-write-nomem NODE --cgroup NAME [--pages N]\n"
 			     "       privnode-placement move-shmem NODE [--stays] [--pages N]\n");
 	return 2;
 }
@@ -330,16 +355,6 @@ bool bind_to(const Mapping &m, int node)
 	NodeMask mask;
 	mask.set(node);
 	return sys_mbind(m.page(0), m.bytes(), MPOL_BIND, mask, 0) == 0;
-}
-
-// move_pages(2) of every page of @m to @node with @flags; @status gets
-// each page's outcome. Returns the call's result (errno set when < 0).
-long move_to(const Mapping &m, int node, int flags, std::vector<int> &status)
-{
-	auto addrs = m.page_addrs();
-	std::vector<int> nodes(m.pages(), node);
-	status.assign(m.pages(), -1);
-	return sys_move_pages(m.pages(), addrs.data(), nodes.data(), status.data(), flags);
 }
 
 // The node the first page of @m is on now.
@@ -651,38 +666,6 @@ int do_split(const Args &a)
 	return check(a, m, a.node, "after the split");
 }
 
-// The page frame number of each page of @m (/proc/self/pagemap, which
-// shows them to CAP_SYS_ADMIN only), or nullopt with a message.
-std::optional<std::vector<uint64_t>> frames(const Mapping &m)
-{
-	constexpr uint64_t kPresent = 1ULL << 63, kPfnMask = (1ULL << 55) - 1;
-	const char *file = "/proc/self/pagemap";
-	std::vector<uint64_t> e(m.pages());
-	const int fd = open(file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		fail_errno(std::string("open ") + file);
-		return std::nullopt;
-	}
-	const off_t at = reinterpret_cast<uintptr_t>(m.page(0)) / Mapping::page_size() * sizeof(uint64_t);
-	const ssize_t n = pread(fd, e.data(), e.size() * sizeof(uint64_t), at);
-	const int err = errno;
-	close(fd);
-	if (n != static_cast<ssize_t>(e.size() * sizeof(uint64_t))) {
-		errno = n < 0 ? err : EIO;
-		fail_errno(std::string("read ") + file);
-		return std::nullopt;
-	}
-	for (size_t i = 0; i < e.size(); i++) {
-		if (!(e[i] & kPresent) || !(e[i] & kPfnMask)) {
-			std::fprintf(stderr, "privnode-placement: %s: page %zu %s\n", file, i,
-				     e[i] & kPresent ? "has no frame number shown (not CAP_SYS_ADMIN?)"
-						     : "is not present");
-			return std::nullopt;
-		}
-		e[i] &= kPfnMask;
-	}
-	return e;
-}
 
 #ifndef MADV_SOFT_OFFLINE
 #define MADV_SOFT_OFFLINE 101 // <asm-generic/mman-common.h>; glibc's <sys/mman.h> lacks it
@@ -1420,27 +1403,6 @@ int do_swap_readahead(const Args &a)
 	return 0;
 }
 
-// The memory.reclaim file of this task's cgroup (v2), or "" with a message.
-std::string own_reclaim_file()
-{
-	FILE *f = std::fopen("/proc/self/cgroup", "r");
-	char line[512];
-	std::string path;
-	while (f && std::fgets(line, sizeof(line), f))
-		if (!std::strncmp(line, "0::", 3)) {
-			path = line + 3;
-			path.erase(path.find_last_not_of('\n') + 1);
-		}
-	if (f)
-		std::fclose(f);
-	if (path.empty() || path == "/") {
-		std::fprintf(stderr, "privnode-placement: demote: run me in a child cgroup (v2) with the memory "
-				     "controller: /proc/self/cgroup says \"%s\"\n",
-			     path.c_str());
-		return "";
-	}
-	return "/sys/fs/cgroup" + path + "/memory.reclaim";
-}
 
 // kB of MemFree of @node (nodeN/meminfo), or -1.
 long node_free_kb(int node)
@@ -1750,11 +1712,86 @@ int check_written(const Args &a, const Mapping &m, const std::vector<uint64_t> &
 	return 0;
 }
 
+// Write the new contents (@seed) into @m with read(2) from a pipe, a page
+// at a time: the kernel stores through copy_to_user(). The number of pages
+// read whole; the others fail (EFAULT) or come short.
+size_t read_into(const Mapping &m, const Mapping &from)
+{
+	int p[2];
+	if (pipe(p) < 0)
+		return 0;
+	size_t whole = 0;
+	const size_t ps = Mapping::page_size();
+	for (size_t i = 0; i < m.pages(); i++) {
+		if (write(p[1], from.page(i), ps) != static_cast<ssize_t>(ps))
+			break;
+		const ssize_t n = read(p[0], m.page(i), ps);
+		if (n == static_cast<ssize_t>(ps)) {
+			whole++;
+			continue;
+		}
+		char sink[256]; // drain what the failed read left
+		for (size_t left = ps; left;) {
+			const ssize_t r = read(p[0], sink, std::min(left, sizeof(sink)));
+			if (r <= 0)
+				break;
+			left -= r;
+		}
+	}
+	close(p[0]);
+	close(p[1]);
+	return whole;
+}
+
+// Write @text to the test driver's file @path, or print why not.
+bool driver_write(const std::string &path, const std::string &text)
+{
+	if (int err = write_errno(path, text); err) {
+		errno = err;
+		fail_errno("write \"" + text + "\" to " + path);
+		return false;
+	}
+	return true;
+}
+
+// A huge-page-aligned 2 MiB run of @m made a huge page (MADV_HUGEPAGE),
+// filled with @seed, and moved to a.node: on a node that write-protects it
+// must arrive split (no AnonHugePages left), every page on the node.
+int thp_arrives_split(const Args &a, const Mapping &m)
+{
+	if (madvise(m.page(0), m.bytes(), MADV_HUGEPAGE) < 0)
+		return fail_errno("madvise(MADV_HUGEPAGE)");
+	fill(m, kSeed);
+	const long before = anon_huge_kb();
+	if (before < static_cast<long>(kHuge >> 10)) {
+		std::fprintf(stderr, "privnode-placement: protect-write: AnonHugePages %ld kB: no huge page was "
+				     "made (THP madvise mode?): this test could not tell\n",
+			     before);
+		return 1;
+	}
+	if (auto rc = place_on_node(a, m))
+		return *rc;
+	const long after = anon_huge_kb();
+	std::printf("protect-write: a huge page moved to node %d: AnonHugePages %ld kB before, %ld kB after\n",
+		    a.node, before, after);
+	if (after < 0 || (!a.stays && after != 0)) {
+		std::fprintf(stderr, "privnode-placement: protect-write: the huge page was not split on its way "
+				     "to node %d\n",
+			     a.node);
+		return 1;
+	}
+	return 0;
+}
+
 int do_protect_write(const Args &a)
 {
 	constexpr std::uint64_t kNew = kSeed + 1;
-	Mapping stores(a.pages), reprotected(a.pages), vm_write(a.pages), proc_mem(a.pages), forked(a.pages);
-	const Mapping *sets[] = {&stores, &reprotected, &vm_write, &proc_mem, &forked};
+	Mapping stores(a.pages), reprotected(a.pages), vm_write(a.pages), proc_mem(a.pages), forked(a.pages),
+		both(a.pages), read_in(a.pages), pinned(a.pin_file.empty() ? 1 : a.pages);
+	Mapping thp(2 * kHuge / Mapping::page_size());
+	if (int rc = thp_arrives_split(a, thp); rc)
+		return rc;
+	const Mapping *sets[] = {&stores, &reprotected, &vm_write, &proc_mem, &forked, &both, &read_in, &pinned};
 	std::vector<std::vector<uint64_t>> pfns;
 	for (const Mapping *m : sets) {
 		fill(*m, kSeed);
@@ -1765,18 +1802,23 @@ int do_protect_write(const Args &a)
 			return 1;
 		pfns.push_back(*f);
 	}
-	std::printf("pages written in place or promoted: %zu\n", a.pages * std::size(sets));
+	// The owner is asked once for each page of six sets: stores, stores
+	// after mprotect, process_vm_writev, read(2), the parent's stores after
+	// the child's copies, and the child's after the parent's copies. Not
+	// for FOLL_FORCE (always copies), nor for a page still shared (plain
+	// copy-on-write), nor for the pinned set (counted apart).
+	std::printf("pages written in place or promoted: %zu\n", a.pages * 6);
 
 	// Reads go straight to the node: no fault, nothing moves.
 	const long f0 = faults_so_far();
-	unsigned long sum = 0;
+	unsigned long sum = touch_all(thp);
 	for (const Mapping *m : sets)
 		sum += touch_all(*m);
 	const long f1 = faults_so_far();
 	if (f0 < 0 || f1 < 0)
 		return fail_errno("getrusage");
 	std::printf("protect-write: reading %zu pages took %ld page faults (sum %lu)\n",
-		    a.pages * std::size(sets), f1 - f0, sum);
+		    a.pages * std::size(sets) + thp.pages(), f1 - f0, sum);
 	if (f1 != f0) {
 		std::fprintf(stderr, "privnode-placement: protect-write: reads faulted\n");
 		return 1;
@@ -1817,13 +1859,29 @@ int do_protect_write(const Args &a)
 	forced.stays = a.stays && !a.in_place;
 	rc |= check_written(forced, proc_mem, pfns[3], kNew, "/proc/self/mem into PROT_READ pages (FOLL_FORCE)");
 
+	const size_t whole = read_into(read_in, scratch);
+	if (whole != read_in.pages()) {
+		std::fprintf(stderr, "privnode-placement: protect-write: read(2) filled %zu of %zu pages\n", whole,
+			     read_in.pages());
+		rc = 1;
+	}
+	rc |= check_written(a, read_in, pfns[6], kNew, "read(2) into the pages (copy_to_user)");
+
 	// After fork the pages are shared: the child's stores copy them
 	// (copy-on-write, to ordinary memory either way), the parent's pages
-	// stay. Once the child is gone, the parent's stores are as above.
-	const pid_t pid = fork();
+	// stay. Then the parent's pages are its own again, and its stores are
+	// as above; the child waits for them, so that both sides write while
+	// both live.
+	int wrote[2], done[2];
+	if (pipe(wrote) < 0 || pipe(done) < 0)
+		return fail_errno("pipe");
+	std::fflush(stdout); // the child must not print the parent's output again
+	pid_t pid = fork();
 	if (pid < 0)
 		return fail_errno("fork");
 	if (pid == 0) {
+		close(wrote[0]);
+		close(done[1]);
 		fill(forked, kNew);
 		const auto nodes = where(forked);
 		const size_t on = std::count(nodes.begin(), nodes.end(), a.node);
@@ -1831,18 +1889,214 @@ int do_protect_write(const Args &a)
 		std::printf("protect-write: a forked child's stores: %zu of %zu pages on node %d, %zu with wrong "
 			    "contents\n",
 			    on, forked.pages(), a.node, bad);
-		_exit(on || bad ? 1 : 0);
+		std::fflush(stdout);
+		(void)!write(wrote[1], "x", 1);
+		char c;
+		(void)!read(done[0], &c, 1); // the parent has written too
+		_exit(on || bad || verify(forked, kNew).size() ? 1 : 0);
 	}
+	close(wrote[1]);
+	close(done[0]);
+	char c;
+	if (read(wrote[0], &c, 1) != 1)
+		rc = 1;
+	if (int r = check(a, forked, a.node, "the forked parent's pages, after the child wrote its copies"); r)
+		rc = 1;
+	fill(forked, kNew);
+	rc |= check_written(a, forked, pfns[4], kNew, "the parent's stores, after the child wrote its copies");
+	close(done[1]);
+	close(wrote[0]);
 	int status = 0;
 	if (waitpid(pid, &status, 0) < 0)
 		return fail_errno("waitpid");
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		rc = 1;
-	if (int r = check(a, forked, a.node, "the forked parent's pages, after the child wrote its copies"); r)
+
+	// The other order: the parent writes first (copy-on-write: its pages
+	// leave the node, the owner is not asked), then the child, whose pages
+	// are its own by then.
+	int go[2];
+	if (pipe(go) < 0)
+		return fail_errno("pipe");
+	std::fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return fail_errno("fork");
+	if (pid == 0) {
+		close(go[1]);
+		char c;
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		fill(both, kNew);
+		_exit(check_written(a, both, pfns[5], kNew, "a forked child's stores, after the parent's"));
+	}
+	close(go[0]);
+	fill(both, kNew);
+	Args cow = a;
+	cow.stays = false;
+	rc |= check_written(cow, both, pfns[5], kNew, "the parent's stores while a child shares the pages");
+	(void)!write(go[1], "x", 1);
+	close(go[1]);
+	if (waitpid(pid, &status, 0) < 0)
+		return fail_errno("waitpid");
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		rc = 1;
-	fill(forked, kNew);
-	rc |= check_written(a, forked, pfns[4], kNew, "the parent's stores, after the child exited");
+
+	// A page that may be pinned (the test driver holds a read-only pin, as
+	// an O_DIRECT write from it would) cannot be copied: the writes land in
+	// place, and the owner is told why.
+	if (!a.pin_file.empty()) {
+		char cmd[64];
+		std::snprintf(cmd, sizeof(cmd), "%lx %zu",
+			      static_cast<unsigned long>(reinterpret_cast<std::uintptr_t>(pinned.page(0))),
+			      pinned.pages());
+		if (!driver_write(a.pin_file, cmd))
+			return 1;
+		std::printf("pages written while pinned: %zu\n", pinned.pages());
+		fill(pinned, kNew);
+		Args in_place = a;
+		in_place.stays = true;
+		rc |= check_written(in_place, pinned, pfns[7], kNew, "stores to pinned pages");
+		const std::string unpin = a.pin_file.substr(0, a.pin_file.rfind('/') + 1) + "unpin";
+		if (!driver_write(unpin, "1"))
+			return 1;
+	}
 	return rc;
+}
+
+// An owner that fails every write: stores raise SIGBUS, read(2) into the
+// pages fails with EFAULT, and every page keeps its frame on the node and
+// its contents. /proc/self/mem into PROT_READ pages (FOLL_FORCE) does not
+// ask the owner: it copies.
+int do_protect_write_sigbus(const Args &a)
+{
+	constexpr std::uint64_t kNew = kSeed + 1;
+	Mapping m(a.pages), scratch(a.pages);
+	fill(m, kSeed);
+	fill(scratch, kNew);
+	if (auto rc = place_on_node(a, m))
+		return *rc;
+	auto before = frames(m);
+	if (!before)
+		return 1;
+	size_t sigbus = 0;
+	for (size_t i = 0; i < m.pages(); i++) {
+		char *p = m.page(i);
+		sigbus += hwpoison_access([p] { *reinterpret_cast<volatile char *>(p) = 1; }) != 0;
+	}
+	const size_t whole = read_into(m, scratch);
+	std::printf("pages written in place or promoted: %zu\n", 2 * m.pages());
+	std::printf("protect-write: %zu of %zu stores raised SIGBUS, read(2) filled %zu pages\n", sigbus,
+		    m.pages(), whole);
+	if (sigbus != m.pages() || whole) {
+		std::fprintf(stderr, "privnode-placement: protect-write: a write went through\n");
+		return 1;
+	}
+	Args stays = a;
+	stays.stays = true;
+	if (int rc = check_written(stays, m, *before, kSeed, "after the failed writes"); rc)
+		return rc;
+	if (mprotect(m.page(0), m.bytes(), PROT_READ) < 0)
+		return fail_errno("mprotect(PROT_READ)");
+	const int fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return fail_errno("open /proc/self/mem");
+	const ssize_t n = pwrite(fd, scratch.page(0), scratch.bytes(), reinterpret_cast<uintptr_t>(m.page(0)));
+	close(fd);
+	if (n != static_cast<ssize_t>(m.bytes()))
+		return fail_errno("write /proc/self/mem");
+	Args copied = a;
+	copied.stays = false;
+	return check_written(copied, m, *before, kNew, "/proc/self/mem into PROT_READ pages (FOLL_FORCE)");
+}
+
+// The value of @key in the flat-keyed cgroup file @file, or -1.
+long cgroup_key(const std::string &file, const char *key)
+{
+	FILE *f = std::fopen(file.c_str(), "r");
+	char name[64];
+	long v, found = -1;
+	while (f && std::fscanf(f, "%63s %ld", name, &v) == 2)
+		if (!std::strcmp(name, key))
+			found = v;
+	if (f)
+		std::fclose(f);
+	return found;
+}
+
+// Stores to pages on a node that write-protects, from a cgroup at its
+// memory.max: the pages are placed (and charged) where this task starts;
+// then it moves itself into a.cgroup (a child cgroup without swap, made by
+// the caller), whose memory.max it sets a few pages above its usage, and
+// writes them all. The copies, charged there, soon find no memory (the old
+// pages uncharge the first cgroup, not this one): the writes must land in
+// place rather than OOM-kill the task (memory.events oom_kill unchanged),
+// with the new contents. Some pages written in place, or this test could
+// not tell.
+int do_protect_write_nomem(const Args &a)
+{
+	constexpr std::uint64_t kNew = kSeed + 1;
+	if (a.cgroup.empty())
+		return usage();
+	const std::string dir = "/sys/fs/cgroup/" + a.cgroup + "/";
+	Mapping m(a.pages);
+	fill(m, kSeed);
+	if (auto rc = place_on_node(a, m))
+		return *rc;
+	auto before = frames(m);
+	if (!before || !driver_write(dir + "cgroup.procs", std::to_string(getpid())))
+		return 1;
+	const long kills0 = cgroup_key(dir + "memory.events", "oom_kill");
+	FILE *f = std::fopen((dir + "memory.current").c_str(), "r");
+	long current = -1;
+	if (f && std::fscanf(f, "%ld", &current) != 1)
+		current = -1;
+	if (f)
+		std::fclose(f);
+	if (kills0 < 0 || current < 0) {
+		std::fprintf(stderr, "privnode-placement: protect-write-nomem: cannot read %smemory.current or "
+				     "memory.events\n",
+			     dir.c_str());
+		return 1;
+	}
+	// room for a few copies, not for all; the file is opened before, as
+	// opening it at the limit would charge (and OOM-kill) this task
+	const long max = current + 8 * static_cast<long>(Mapping::page_size());
+	const std::string maxfile = dir + "memory.max", limit = std::to_string(max);
+	const int fd = open(maxfile.c_str(), O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail_errno("open " + maxfile);
+	if (pwrite(fd, limit.data(), limit.size(), 0) < 0) {
+		close(fd);
+		return fail_errno("write " + limit + " to " + maxfile);
+	}
+	fill(m, kNew);
+	const bool lifted = pwrite(fd, "max", 3, 0) == 3;
+	close(fd);
+	if (!lifted)
+		return fail_errno("write max to " + maxfile);
+	auto after = frames(m);
+	if (!after)
+		return 1;
+	const auto nodes = where(m);
+	size_t in_place = 0;
+	for (size_t i = 0; i < m.pages(); i++)
+		in_place += nodes[i] == a.node && (*after)[i] == (*before)[i];
+	const size_t bad = verify(m, kNew).size();
+	const long kills = cgroup_key(dir + "memory.events", "oom_kill");
+	std::printf("protect-write-nomem: memory.max %ld: %zu of %zu pages written in place, %zu copied, %zu "
+		    "with wrong contents, oom_kill %ld -> %ld\n",
+		    max, in_place, m.pages(), m.pages() - in_place, bad, kills0, kills);
+	if (bad || kills != kills0) {
+		std::fprintf(stderr, "privnode-placement: protect-write-nomem: lost writes or an OOM kill\n");
+		return 1;
+	}
+	if (!in_place) {
+		std::fprintf(stderr, "privnode-placement: protect-write-nomem: every copy found memory under "
+				     "memory.max: this test could not tell\n");
+		return 1;
+	}
+	return 0;
 }
 
 int do_move_shmem(const Args &a)
@@ -1854,7 +2108,14 @@ int do_move_shmem(const Args &a)
 	const long r = move_to(m, a.node, MPOL_MF_MOVE, status);
 	if (r < 0)
 		return fail_errno("move_pages of shmem pages to node " + std::to_string(a.node));
-	std::printf("move-shmem: move_pages = %ld, status[0] %d\n", r, status[0]);
+	const size_t einval = std::count(status.begin(), status.end(), -EINVAL);
+	std::printf("move-shmem: move_pages = %ld, status[0] %d, %zu of %zu statuses -EINVAL\n", r, status[0],
+		    einval, status.size());
+	if (!a.stays && (r != 0 || einval != status.size())) {
+		std::fprintf(stderr, "privnode-placement: move-shmem: want 0 and a status of -EINVAL for every "
+				     "page\n");
+		return 1;
+	}
 	return check(a.expecting_success(), m, a.stays ? a.node : home,
 		     a.stays ? "shmem pages moved to the node" : "shmem pages refused by the node");
 }
@@ -1914,6 +2175,12 @@ int main(int argc, char **argv)
 			a.soft = true;
 		} else if (opt == "--in-place") {
 			a.in_place = a.stays = true;
+		} else if (opt == "--sigbus") {
+			a.sigbus = true;
+		} else if (opt == "--pin-file" && i + 1 < argc) {
+			a.pin_file = argv[++i];
+		} else if (opt == "--cgroup" && i + 1 < argc) {
+			a.cgroup = argv[++i];
 		} else if (opt == "--then-max" && i + 1 < argc) {
 			a.then_max = std::strtoul(argv[++i], &end, 10);
 			if (*end || a.then_max == 0)
@@ -1979,7 +2246,9 @@ int main(int argc, char **argv)
 	if (a.op == "swap-readahead")
 		return do_swap_readahead(a);
 	if (a.op == "protect-write")
-		return do_protect_write(a);
+		return a.sigbus ? do_protect_write_sigbus(a) : do_protect_write(a);
+	if (a.op == "protect-write-nomem")
+		return do_protect_write_nomem(a);
 	if (a.op == "move-shmem")
 		return do_move_shmem(a);
 	return usage();

@@ -122,3 +122,37 @@ same_count() {
 }
 same_kb() { same_count "$1" "$2" "$3" " kB"; }
 free_kb() { node_meminfo "$1" MemFree; }
+
+# cram on the software provider (mm/cram_soft.c, /sys/kernel/cram_soft):
+# cs_add NID CAPACITY makes NID's reserved range a cram node with CAPACITY
+# (bytes, K/M/G) of physical capacity; cram_get NID FILE reads
+# /sys/kernel/mm/cram/nodeNID/FILE, cs_get NID FILE the provider's
+# /sys/kernel/cram_soft/nodeNID/FILE. A reading that cannot be taken
+# prints nothing (is_num fails on it).
+CS=/sys/kernel/cram_soft
+cs_available() { [ -d "$CS" ] && [ -d /sys/kernel/mm/cram ]; }
+cs_add() {
+	local range
+	range=$(tpn_range "$1") || { echo "no reserved range for node $1" >&2; return 1; }
+	echo "$1 $range $2" >"$CS/add"
+}
+cs_remove() { echo "$1" >"$CS/remove"; }
+cram_get() { cat "/sys/kernel/mm/cram/node$1/$2" 2>/dev/null; }
+cs_get() { cat "$CS/node$1/$2" 2>/dev/null; }
+cs_set() { echo "$3" >"$CS/node$1/$2"; }
+# node_kb NID FIELD -> kB of FIELD (MemTotal, MemFree) in nodeNID/meminfo
+node_kb() {
+	awk -v f="$2:" '$3 == f { print $4 }' "/sys/devices/system/node/node$1/meminfo"
+}
+
+# dmesg_clean SINCE_LINES: no kernel BUG, WARNING, Oops, lockdep splat,
+# KASAN report, soft or hard lockup or hung task in dmesg after the first
+# SINCE_LINES lines (dmesg | wc -l taken before)
+dmesg_clean() {
+	local hits
+	hits=$(dmesg | tail -n +"$(($1 + 1))" | grep -E \
+		'BUG:|WARNING:|Oops|KASAN|possible circular locking|inconsistent lock state|soft lockup|hard LOCKUP|blocked for more than|general protection' )
+	[ -z "$hits" ] && { echo "dmesg: nothing alarming"; return 0; }
+	echo "$hits"
+	return 1
+}
