@@ -1712,6 +1712,22 @@ int check_written(const Args &a, const Mapping &m, const std::vector<uint64_t> &
 	return 0;
 }
 
+// Make @m PROT_READ and write @from's contents into it through
+// /proc/self/mem (GUP with FOLL_FORCE): 0, or 1 with a message.
+int force_write(const Mapping &m, const Mapping &from)
+{
+	if (mprotect(m.page(0), m.bytes(), PROT_READ) < 0)
+		return fail_errno("mprotect(PROT_READ)");
+	const int fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return fail_errno("open /proc/self/mem");
+	const ssize_t n = pwrite(fd, from.page(0), m.bytes(), reinterpret_cast<uintptr_t>(m.page(0)));
+	close(fd);
+	if (n != static_cast<ssize_t>(m.bytes()))
+		return fail_errno("write /proc/self/mem");
+	return 0;
+}
+
 // Write the new contents (@seed) into @m with read(2) from a pipe, a page
 // at a time: the kernel stores through copy_to_user(). The number of pages
 // read whole; the others fail (EFAULT) or come short.
@@ -1845,15 +1861,8 @@ int do_protect_write(const Args &a)
 		return fail_errno("process_vm_writev");
 	rc |= check_written(a, vm_write, pfns[2], kNew, "process_vm_writev");
 
-	if (mprotect(proc_mem.page(0), proc_mem.bytes(), PROT_READ) < 0)
-		return fail_errno("mprotect(PROT_READ)");
-	const int fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return fail_errno("open /proc/self/mem");
-	const ssize_t n = pwrite(fd, scratch.page(0), scratch.bytes(), reinterpret_cast<uintptr_t>(proc_mem.page(0)));
-	close(fd);
-	if (n != static_cast<ssize_t>(proc_mem.bytes()))
-		return fail_errno("write /proc/self/mem");
+	if (int rc2 = force_write(proc_mem, scratch); rc2)
+		return rc2;
 	// FOLL_FORCE into a read-only mapping always copies a protected page
 	Args forced = a;
 	forced.stays = a.stays && !a.in_place;
@@ -1996,15 +2005,8 @@ int do_protect_write_sigbus(const Args &a)
 	stays.stays = true;
 	if (int rc = check_written(stays, m, *before, kSeed, "after the failed writes"); rc)
 		return rc;
-	if (mprotect(m.page(0), m.bytes(), PROT_READ) < 0)
-		return fail_errno("mprotect(PROT_READ)");
-	const int fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return fail_errno("open /proc/self/mem");
-	const ssize_t n = pwrite(fd, scratch.page(0), scratch.bytes(), reinterpret_cast<uintptr_t>(m.page(0)));
-	close(fd);
-	if (n != static_cast<ssize_t>(m.bytes()))
-		return fail_errno("write /proc/self/mem");
+	if (int rc = force_write(m, scratch); rc)
+		return rc;
 	Args copied = a;
 	copied.stays = false;
 	return check_written(copied, m, *before, kNew, "/proc/self/mem into PROT_READ pages (FOLL_FORCE)");
