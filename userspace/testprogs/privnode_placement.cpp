@@ -931,6 +931,10 @@ unsigned long touch_all(const Mapping &m)
 // A counter of /proc/vmstat, or -1 (with a message) if it is not there.
 long vmstat(const char *name)
 {
+	// fold the per-CPU deltas of node counters (pgdemote_*) in first: the
+	// global values lag by up to the per-CPU thresholds otherwise
+	if (int err = write_errno("/proc/sys/vm/stat_refresh", "1\n"); err)
+		std::fprintf(stderr, "privnode-placement: /proc/sys/vm/stat_refresh: %s\n", std::strerror(err));
 	FILE *f = std::fopen("/proc/vmstat", "r");
 	char key[64];
 	long v, found = -1;
@@ -1462,8 +1466,9 @@ int do_demote(const Args &a)
 	Mapping m(a.pages);
 	if (madvise(m.page(0), m.bytes(), MADV_NOHUGEPAGE) < 0)
 		return fail_errno("madvise(MADV_NOHUGEPAGE)");
-	fill(m, kSeed);
+	// before the fill: filling may already make kswapd demote some of m
 	const long k0 = vmstat("pgdemote_kswapd"), d0 = vmstat("pgdemote_direct");
+	fill(m, kSeed);
 	if (a.limit) {
 		// the cgroup's memory.max made reclaim run during fill()
 	} else if (a.pressure) {
@@ -1491,8 +1496,10 @@ int do_demote(const Args &a)
 			return fail_errno("write to " + reclaim);
 		}
 	}
-	const long k1 = vmstat("pgdemote_kswapd"), d1 = vmstat("pgdemote_direct");
+	// where the pages are, then the counters: kswapd may go on demoting
+	// meanwhile, and every page found on NODE must be counted
 	auto st = where(m);
+	const long k1 = vmstat("pgdemote_kswapd"), d1 = vmstat("pgdemote_direct");
 	const size_t on = std::count(st.begin(), st.end(), a.node);
 	const size_t out = std::count(st.begin(), st.end(), -ENOENT);
 	// Reads back every page, wherever it went. Not yet with --then-max:
