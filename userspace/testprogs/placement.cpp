@@ -8,6 +8,7 @@
 #include <fstream>
 #include <new>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -170,19 +171,19 @@ long move_to(const Mapping &m, int node, int flags, std::vector<int> &status)
 	return sys_move_pages(m.pages(), addrs.data(), nodes.data(), status.data(), flags);
 }
 
-// The page frame number of each page of @m (/proc/self/pagemap, which
-// shows them to CAP_SYS_ADMIN only), or nullopt with a message.
-std::optional<std::vector<uint64_t>> frames(const Mapping &m)
+// The frames of pages [@first, @first + @count) of @m, or nullopt with a
+// message.
+static std::optional<std::vector<uint64_t>> frames_of(const Mapping &m, size_t first, size_t count)
 {
 	constexpr uint64_t kPresent = 1ULL << 63, kPfnMask = (1ULL << 55) - 1;
 	const char *file = "/proc/self/pagemap";
-	std::vector<uint64_t> e(m.pages());
+	std::vector<uint64_t> e(count);
 	const int fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		fail_errno(std::string("open ") + file);
 		return std::nullopt;
 	}
-	const off_t at = reinterpret_cast<uintptr_t>(m.page(0)) / Mapping::page_size() * sizeof(uint64_t);
+	const off_t at = reinterpret_cast<uintptr_t>(m.page(first)) / Mapping::page_size() * sizeof(uint64_t);
 	const ssize_t n = pread(fd, e.data(), e.size() * sizeof(uint64_t), at);
 	const int err = errno;
 	close(fd);
@@ -193,7 +194,7 @@ std::optional<std::vector<uint64_t>> frames(const Mapping &m)
 	}
 	for (size_t i = 0; i < e.size(); i++) {
 		if (!(e[i] & kPresent) || !(e[i] & kPfnMask)) {
-			std::fprintf(stderr, "%s: page %zu %s\n", file, i,
+			std::fprintf(stderr, "%s: page %zu %s\n", file, first + i,
 				     e[i] & kPresent ? "has no frame number shown (not CAP_SYS_ADMIN?)"
 						     : "is not present");
 			return std::nullopt;
@@ -203,6 +204,50 @@ std::optional<std::vector<uint64_t>> frames(const Mapping &m)
 	return e;
 }
 
+std::optional<std::vector<uint64_t>> frames(const Mapping &m)
+{
+	return frames_of(m, 0, m.pages());
+}
+
+std::optional<uint64_t> frame(const Mapping &m, size_t i)
+{
+	auto e = frames_of(m, i, 1);
+	if (!e)
+		return std::nullopt;
+	return (*e)[0];
+}
+
+long faults_so_far()
+{
+	struct rusage ru = {};
+	if (getrusage(RUSAGE_SELF, &ru) < 0)
+		return -1;
+	return ru.ru_minflt + ru.ru_majflt;
+}
+
+int write_errno(const std::string &path, const std::string &text)
+{
+	const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	const ssize_t n = write(fd, text.data(), text.size());
+	const int err = n < 0 ? errno : 0;
+	close(fd);
+	return err;
+}
+
+long flat_key(const std::string &file, const char *key)
+{
+	FILE *f = std::fopen(file.c_str(), "r");
+	char name[64];
+	long v, found = -1;
+	while (f && std::fscanf(f, "%63s %ld", name, &v) == 2)
+		if (!std::strcmp(name, key))
+			found = v;
+	if (f)
+		std::fclose(f);
+	return found;
+}
 
 // The memory.reclaim file of this task's cgroup (v2), or "" with a message.
 std::string own_reclaim_file()

@@ -61,8 +61,20 @@ size_t count_not_on(const std::vector<int> &status, int node, const char *what);
 long move_to(const Mapping &m, int node, int flags, std::vector<int> &status);
 
 // The page frame number of each page of @m (/proc/self/pagemap, which
-// shows them to CAP_SYS_ADMIN only), or nullopt with a message.
+// shows them to CAP_SYS_ADMIN only), or nullopt with a message; frame()
+// reads page @i only.
 std::optional<std::vector<std::uint64_t>> frames(const Mapping &m);
+std::optional<std::uint64_t> frame(const Mapping &m, size_t i);
+
+// Page faults of this process so far (minor and major), or -1.
+long faults_so_far();
+
+// Write @text to @path: 0, or the errno of the open or write.
+int write_errno(const std::string &path, const std::string &text);
+
+// The value of @key in the flat-keyed file @file ("key value" lines, as
+// /proc/vmstat and cgroup memory.events), or -1 if it has none.
+long flat_key(const std::string &file, const char *key);
 
 // The memory.reclaim file of this task's cgroup (v2), or "" with a message
 // if the task is not in a child cgroup.

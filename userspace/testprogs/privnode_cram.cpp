@@ -47,7 +47,6 @@
 #include <mutex>
 #include <random>
 #include <string>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -144,26 +143,13 @@ size_t count_on(const std::vector<int> &st, int node)
 	return std::count(st.begin(), st.end(), node);
 }
 
-long faults_so_far()
-{
-	struct rusage ru = {};
-	if (getrusage(RUSAGE_SELF, &ru) < 0)
-		return -1;
-	return ru.ru_minflt + ru.ru_majflt;
-}
-
 // Ask this cgroup's memory.reclaim for @bytes; false (with a message) if
 // the file cannot be written at all (EAGAIN, "not all reclaimed", is fine).
 bool reclaim(const std::string &file, size_t bytes)
 {
-	const int fd = open(file.c_str(), O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return fail_errno("open " + file), false;
 	const std::string v = std::to_string(bytes);
-	const ssize_t n = write(fd, v.data(), v.size());
-	const int err = errno;
-	close(fd);
-	if (n < 0 && err != EAGAIN) {
+	const int err = write_errno(file, v);
+	if (err && err != EAGAIN) {
 		errno = err;
 		return fail_errno("write " + v + " to " + file), false;
 	}
@@ -333,20 +319,15 @@ int do_storm(const Args &a)
 			const size_t i = rng() % a.pages;
 			std::lock_guard<std::mutex> g(lock);
 			const bool was_on = node_of(p.m, i) == a.node;
-			uint64_t pfn0 = 0, pfn1 = 0;
 			if (was_on) {
 				// the frame before and after, for this page only
-				int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-				off_t at = reinterpret_cast<uintptr_t>(p.m.page(i)) / Mapping::page_size() * 8;
-				if (fd < 0 || pread(fd, &pfn0, 8, at) != 8)
-					failed = true;
+				const auto pfn0 = frame(p.m, i);
 				p.write(i);
-				if (fd < 0 || pread(fd, &pfn1, 8, at) != 8)
+				const auto pfn1 = frame(p.m, i);
+				if (!pfn0 || !pfn1)
 					failed = true;
-				if (fd >= 0)
-					close(fd);
 				on_node_writes++;
-				if ((pfn0 & ((1ULL << 55) - 1)) == (pfn1 & ((1ULL << 55) - 1)))
+				if (pfn0 && pfn1 && *pfn0 == *pfn1)
 					stayed++;
 			} else {
 				p.write(i);

@@ -239,7 +239,6 @@
 #include <string>
 #include <thread>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -603,18 +602,6 @@ int do_collapse(const Args &a)
 	return check(a, m, a.node, "after the refused collapse");
 }
 
-// Write @text to @path: 0, or the errno of the open or write.
-int write_errno(const std::string &path, const std::string &text)
-{
-	int fd = open(path.c_str(), O_WRONLY);
-	if (fd < 0)
-		return errno;
-	ssize_t n = write(fd, text.data(), text.size());
-	int err = n < 0 ? errno : 0;
-	close(fd);
-	return err;
-}
-
 // kB of AnonHugePages in this task (/proc/self/smaps_rollup), or -1.
 long anon_huge_kb()
 {
@@ -935,14 +922,7 @@ long vmstat(const char *name)
 	// global values lag by up to the per-CPU thresholds otherwise
 	if (int err = write_errno("/proc/sys/vm/stat_refresh", "1\n"); err)
 		std::fprintf(stderr, "privnode-placement: /proc/sys/vm/stat_refresh: %s\n", std::strerror(err));
-	FILE *f = std::fopen("/proc/vmstat", "r");
-	char key[64];
-	long v, found = -1;
-	while (f && std::fscanf(f, "%63s %ld", key, &v) == 2)
-		if (!std::strcmp(key, name))
-			found = v;
-	if (f)
-		std::fclose(f);
+	const long found = flat_key("/proc/vmstat", name);
 	if (found < 0)
 		std::fprintf(stderr, "privnode-placement: no %s in /proc/vmstat\n", name);
 	return found;
@@ -1681,15 +1661,6 @@ int do_ksm(const Args &a)
 	return check(a, pa, a.node, "A after KSM merged B and C");
 }
 
-// Page faults of this process so far (minor and major), or -1.
-long faults_so_far()
-{
-	struct rusage ru = {};
-	if (getrusage(RUSAGE_SELF, &ru) < 0)
-		return -1;
-	return ru.ru_minflt + ru.ru_majflt;
-}
-
 // After @how wrote new contents (@seed) to @m, whose pages had frames
 // @before on a.node: with a.stays every page must still be on a.node in
 // the same frame; otherwise every page must have left a.node for another
@@ -2019,20 +1990,6 @@ int do_protect_write_sigbus(const Args &a)
 	return check_written(copied, m, *before, kNew, "/proc/self/mem into PROT_READ pages (FOLL_FORCE)");
 }
 
-// The value of @key in the flat-keyed cgroup file @file, or -1.
-long cgroup_key(const std::string &file, const char *key)
-{
-	FILE *f = std::fopen(file.c_str(), "r");
-	char name[64];
-	long v, found = -1;
-	while (f && std::fscanf(f, "%63s %ld", name, &v) == 2)
-		if (!std::strcmp(name, key))
-			found = v;
-	if (f)
-		std::fclose(f);
-	return found;
-}
-
 // Stores to pages on a node that write-protects, from a cgroup at its
 // memory.max: the pages are placed (and charged) where this task starts;
 // then it moves itself into a.cgroup (a child cgroup without swap, made by
@@ -2055,7 +2012,7 @@ int do_protect_write_nomem(const Args &a)
 	auto before = frames(m);
 	if (!before || !driver_write(dir + "cgroup.procs", std::to_string(getpid())))
 		return 1;
-	const long kills0 = cgroup_key(dir + "memory.events", "oom_kill");
+	const long kills0 = flat_key(dir + "memory.events", "oom_kill");
 	FILE *f = std::fopen((dir + "memory.current").c_str(), "r");
 	long current = -1;
 	if (f && std::fscanf(f, "%ld", &current) != 1)
@@ -2092,7 +2049,7 @@ int do_protect_write_nomem(const Args &a)
 	for (size_t i = 0; i < m.pages(); i++)
 		in_place += nodes[i] == a.node && (*after)[i] == (*before)[i];
 	const size_t bad = verify(m, kNew).size();
-	const long kills = cgroup_key(dir + "memory.events", "oom_kill");
+	const long kills = flat_key(dir + "memory.events", "oom_kill");
 	std::printf("protect-write-nomem: memory.max %ld: %zu of %zu pages written in place, %zu copied, %zu "
 		    "with wrong contents, oom_kill %ld -> %ld\n",
 		    max, in_place, m.pages(), m.pages() - in_place, bad, kills0, kills);
