@@ -34,10 +34,10 @@ mode=${1:?usage: run-guest.sh check|demo|shell ...}
 smp=${GUEST_SMP:-3}
 topology=(
 	-machine q35,cxl=on -accel tcg -cpu "${GUEST_CPU:-max}" -smp "$smp"
-	-m 1536M,maxmem=2G,slots=4
+	-m 1792M,maxmem=2G,slots=4
 	-object memory-backend-ram,id=ram0,size=1G
 	-object memory-backend-ram,id=ram1,size=256M
-	-object memory-backend-ram,id=ram2,size=256M
+	-object memory-backend-ram,id=ram2,size=512M
 	-numa node,nodeid=0,cpus=0-$((smp - 1)),memdev=ram0
 	-numa node,nodeid=1,memdev=ram1
 	-numa node,nodeid=2,memdev=ram2
@@ -52,7 +52,8 @@ common=(
 	-nodefaults -display none -no-reboot
 	-kernel "$KERNEL" -initrd "$INITRD"
 )
-append="console=ttyS0 panic=-1 oops=panic mem=1G"
+# memmap= before mem=, which would otherwise have removed the range first
+append="console=ttyS0 panic=-1 oops=panic memmap=256M%0x58000000-1+0xefffffff mem=1G"
 append+=" privnode.tpn=1:0x40000000:0x10000000,2:0x50000000:0x8000000 ${GUEST_APPEND:-}"
 
 case "$mode" in

@@ -86,40 +86,45 @@ fi
 run numactl -H
 echo "has_private_memory: '$(cat "$NODE/has_private_memory" 2>/dev/null)'"
 
-# cram, on the software compressing device, on the node range the guest
-# leaves unused (privnode.tpn=), when this kernel has it
+# cram, on the software compressing device, over the dax device that
+# dax_hmem makes of the soft-reserved carve-out (memmap=), when this kernel
+# has it
 . /privnode/lib/private.sh
-if [ -d "$CS" ] && range=$(tpn_range 1); then
+if cs_available && DAX=$(cs_dax) && CN=$(cs_node); then
 	say "cram: compressed RAM as a private node, on a software compressing device (cram_soft)"
-	echo "node 1's 256 MiB, backed by 16 MiB of physical capacity: lz4 gives each page's footprint"
-	run sh -c "echo '1 $range 16M' >$CS/add"
-	C=/sys/kernel/mm/cram/node1
-	echo "ops: $(cat "$NODE/node1/private/ops"); state: $(cat $C/state); capacity: $(cat $C/capacity_bytes) bytes; watermarks (per mille): low $(cat $C/wm_low) high $(cat $C/wm_high) critical $(cat $C/wm_critical)"
+	echo "$DAX: the 256 MiB carve-out (memmap=) on node $CN, backed by 16 MiB of physical capacity: lz4 gives each page's footprint"
+	if [ -e "/sys/bus/dax/devices/$DAX/driver" ]; then
+		run sh -c "echo $DAX >$(readlink -f "/sys/bus/dax/devices/$DAX/driver")/unbind"
+	fi
+	run sh -c "echo 16M >/sys/module/cram_soft/parameters/capacity && echo $DAX >$CS_DRV/new_id"
+	D=/sys/bus/dax/devices/$DAX/cram_soft
+	C=/sys/kernel/mm/cram/node$CN
+	echo "node $CN: owner $(cat "$NODE/node$CN/private/owner"); ops: $(cat "$NODE/node$CN/private/ops"); state: $(cat $C/state); capacity: $(cat $C/capacity_bytes) bytes; watermarks (per mille): low $(cat $C/wm_low) high $(cat $C/wm_high) critical $(cat $C/wm_critical)"
 
 	say "Demotion: memory.reclaim moves a cgroup's cold text pages to the node; reads take no fault; a write copies the page back to DRAM"
 	demote0=$(cat /sys/kernel/mm/numa/demotion_enabled)
 	echo true >/sys/kernel/mm/numa/demotion_enabled
 	echo +memory >/sys/fs/cgroup/cgroup.subtree_control
 	mkdir -p /sys/fs/cgroup/demo
-	run sh -c 'echo $$ >/sys/fs/cgroup/demo/cgroup.procs && exec privnode-cram demote 1 --pages 2048 --content text'
+	run sh -c "echo \$\$ >/sys/fs/cgroup/demo/cgroup.procs && exec privnode-cram demote $CN --pages 2048 --content text"
 	for f in demoted write_faults promoted zeroed physical_bytes; do echo "$f: $(cat $C/$f)"; done
 
 	say "Backpressure: 3000 random pages (incompressible) held on the node, then the device reports only 8 MiB"
-	privnode-cram place 1 --pages 3000 --content random --hold >/tmp/cram-hold.out &
+	privnode-cram place $CN --pages 3000 --content random --hold >/tmp/cram-hold.out &
 	held=$!
 	for _ in $(seq 150); do grep -q holding /tmp/cram-hold.out && break; sleep 0.2; done
 	cat /tmp/cram-hold.out
-	echo "before the cut: state $(cat $C/state), physical $(cat $C/physical_bytes) of $(cat $C/capacity_bytes) bytes, node MemTotal $(awk '$3 == "MemTotal:" { print $4 }' "$NODE/node1/meminfo") kB"
-	run sh -c "echo $((8 << 20)) >$CS/node1/reported_bytes"
+	echo "before the cut: state $(cat $C/state), physical $(cat $C/physical_bytes) of $(cat $C/capacity_bytes) bytes, node MemTotal $(awk '$3 == "MemTotal:" { print $4 }' "$NODE/node$CN/meminfo") kB"
+	run sh -c "echo $((8 << 20)) >$D/reported_bytes"
 	for _ in $(seq 60); do [ "$(cat $C/balloon_pages)" -ge 32000 ] && break; sleep 0.5; done
 	sleep 1
-	echo "after the cut:  state $(cat $C/state), physical $(cat $C/physical_bytes) of $(cat $C/capacity_bytes) bytes, node MemTotal $(awk '$3 == "MemTotal:" { print $4 }' "$NODE/node1/meminfo") kB"
+	echo "after the cut:  state $(cat $C/state), physical $(cat $C/physical_bytes) of $(cat $C/capacity_bytes) bytes, node MemTotal $(awk '$3 == "MemTotal:" { print $4 }' "$NODE/node$CN/meminfo") kB"
 	echo "balloon: $(cat $C/balloon_pages) pages held back; evicted to DRAM: $(cat $C/evicted); denied: $(cat $C/denied)"
-	echo "the device's largest footprint: $(cat $CS/node1/max_physical_bytes) bytes of its $(cat $CS/node1/capacity_bytes); overflows: $(cat $CS/node1/overflows)"
+	echo "the device's largest footprint: $(cat $D/max_physical_bytes) bytes of its $(cat $D/capacity_bytes); overflows: $(cat $D/overflows)"
 	kill -TERM $held
 	wait $held || { echo "demo: pages were lost under the capacity cut" >&2; exit 1; }
 	cat /tmp/cram-hold.out
-	run sh -c "echo 1 >$CS/remove"
+	run sh -c "echo $DAX >$CS_DRV/unbind"
 	rmdir /sys/fs/cgroup/demo
 	echo "$demote0" >/sys/kernel/mm/numa/demotion_enabled
 fi

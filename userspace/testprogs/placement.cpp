@@ -172,8 +172,10 @@ long move_to(const Mapping &m, int node, int flags, std::vector<int> &status)
 }
 
 // The frames of pages [@first, @first + @count) of @m, or nullopt with a
-// message.
-static std::optional<std::vector<uint64_t>> frames_of(const Mapping &m, size_t first, size_t count)
+// message; with @absent_ok a page that is not present (swapped out, or
+// being migrated) has frame 0.
+static std::optional<std::vector<uint64_t>> frames_of(const Mapping &m, size_t first, size_t count,
+						     bool absent_ok)
 {
 	constexpr uint64_t kPresent = 1ULL << 63, kPfnMask = (1ULL << 55) - 1;
 	const char *file = "/proc/self/pagemap";
@@ -193,6 +195,10 @@ static std::optional<std::vector<uint64_t>> frames_of(const Mapping &m, size_t f
 		return std::nullopt;
 	}
 	for (size_t i = 0; i < e.size(); i++) {
+		if (absent_ok && !(e[i] & kPresent)) {
+			e[i] = 0;
+			continue;
+		}
 		if (!(e[i] & kPresent) || !(e[i] & kPfnMask)) {
 			std::fprintf(stderr, "%s: page %zu %s\n", file, first + i,
 				     e[i] & kPresent ? "has no frame number shown (not CAP_SYS_ADMIN?)"
@@ -206,12 +212,12 @@ static std::optional<std::vector<uint64_t>> frames_of(const Mapping &m, size_t f
 
 std::optional<std::vector<uint64_t>> frames(const Mapping &m)
 {
-	return frames_of(m, 0, m.pages());
+	return frames_of(m, 0, m.pages(), false);
 }
 
 std::optional<uint64_t> frame(const Mapping &m, size_t i)
 {
-	auto e = frames_of(m, i, 1);
+	auto e = frames_of(m, i, 1, true);
 	if (!e)
 		return std::nullopt;
 	return (*e)[0];

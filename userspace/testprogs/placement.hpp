@@ -61,8 +61,9 @@ size_t count_not_on(const std::vector<int> &status, int node, const char *what);
 long move_to(const Mapping &m, int node, int flags, std::vector<int> &status);
 
 // The page frame number of each page of @m (/proc/self/pagemap, which
-// shows them to CAP_SYS_ADMIN only), or nullopt with a message; frame()
-// reads page @i only.
+// shows them to CAP_SYS_ADMIN only), or nullopt with a message. frame()
+// reads page @i only, and gives 0 if it is not present (swapped out, or
+// being migrated).
 std::optional<std::vector<std::uint64_t>> frames(const Mapping &m);
 std::optional<std::uint64_t> frame(const Mapping &m, size_t i);
 

@@ -327,7 +327,7 @@ int do_storm(const Args &a)
 				if (!pfn0 || !pfn1)
 					failed = true;
 				on_node_writes++;
-				if (pfn0 && pfn1 && *pfn0 == *pfn1)
+				if (pfn0 && pfn1 && *pfn0 && *pfn0 == *pfn1)
 					stayed++;
 			} else {
 				p.write(i);

@@ -123,23 +123,52 @@ same_count() {
 same_kb() { same_count "$1" "$2" "$3" " kB"; }
 free_kb() { node_meminfo "$1" MemFree; }
 
-# cram on the software provider (mm/cram_soft.c, /sys/kernel/cram_soft):
-# cs_add NID CAPACITY makes NID's reserved range a cram node with CAPACITY
-# (bytes, K/M/G) of physical capacity; cram_get NID FILE reads
-# /sys/kernel/mm/cram/nodeNID/FILE, cs_get NID FILE the provider's
-# /sys/kernel/cram_soft/nodeNID/FILE. A reading that cannot be taken
-# prints nothing (is_num fails on it).
-CS=/sys/kernel/cram_soft
-cs_available() { [ -d "$CS" ] && [ -d /sys/kernel/mm/cram ]; }
-cs_add() {
-	local range
-	range=$(tpn_range "$1") || { echo "no reserved range for node $1" >&2; return 1; }
-	echo "$1 $range $2" >"$CS/add"
+# cram on the software provider (drivers/dax/cram_soft.c), over the dax
+# device dax_hmem makes of the soft-reserved carve-out on the command line
+# (memmap=SIZE%START-1+0xefffffff, scripts/run-guest.sh). cs_dax prints
+# that device's name, cs_node its node; cs_bind CAPACITY binds it to
+# cram_soft with CAPACITY (bytes, K/M/G, or a percentage of its size) of
+# physical capacity, cs_unbind lets it go; cs_get FILE and cs_set FILE
+# VALUE use the device's cram_soft/ directory, cram_get NID FILE
+# /sys/kernel/mm/cram/nodeNID/FILE. A reading that cannot be taken prints
+# nothing (is_num fails on it).
+CS_DRV=/sys/bus/dax/drivers/cram_soft
+cs_available() { [ -d "$CS_DRV" ] && [ -d /sys/kernel/mm/cram ]; }
+cs_dax() {
+	local start d
+	start=$(sed -n 's/.*memmap=[^ %]*%\(0x[0-9a-fA-F]*\)-1+0xefffffff.*/\1/p' /proc/cmdline)
+	[ -n "$start" ] || { echo "no soft-reserved carve-out (memmap=SIZE%START-1+0xefffffff) on the command line" >&2; return 1; }
+	for d in /sys/bus/dax/devices/dax*; do
+		[ "$(cat "$d/resource" 2>/dev/null)" = "$start" ] && { echo "${d##*/}"; return 0; }
+	done
+	echo "no dax device at $start (the carve-out)" >&2
+	return 1
 }
-cs_remove() { echo "$1" >"$CS/remove"; }
+cs_node() { local d; d=$(cs_dax) && cat "/sys/bus/dax/devices/$d/target_node"; }
+cs_bind() {
+	local d drv
+	d=$(cs_dax) || return 1
+	if [ -e "/sys/bus/dax/devices/$d/driver" ]; then
+		drv=$(readlink -f "/sys/bus/dax/devices/$d/driver")
+		echo "$d" >"$drv/unbind" || return 1
+	fi
+	echo "$1" >/sys/module/cram_soft/parameters/capacity || return 1
+	# new_id binds at once, but cannot report a failed probe: look
+	echo "$d" >"$CS_DRV/new_id" || return 1
+	[ -d "/sys/bus/dax/devices/$d/cram_soft" ] && return 0
+	echo "$d did not bind to cram_soft:" >&2
+	dmesg | grep -E "cram_soft|$d" | tail -n 3 >&2
+	return 1
+}
+cs_unbind() {
+	local d
+	d=$(cs_dax) || return 1
+	echo "$d" >"$CS_DRV/unbind" || return 1
+	[ ! -e "/sys/bus/dax/devices/$d/cram_soft" ] || { echo "$d: cram_soft/ is still there" >&2; return 1; }
+}
+cs_get() { local d; d=$(cs_dax) && cat "/sys/bus/dax/devices/$d/cram_soft/$1" 2>/dev/null; }
+cs_set() { local d; d=$(cs_dax) || return 1; echo "$2" >"/sys/bus/dax/devices/$d/cram_soft/$1"; }
 cram_get() { cat "/sys/kernel/mm/cram/node$1/$2" 2>/dev/null; }
-cs_get() { cat "$CS/node$1/$2" 2>/dev/null; }
-cs_set() { echo "$3" >"$CS/node$1/$2"; }
 # node_kb NID FIELD -> kB of FIELD (MemTotal, MemFree) in nodeNID/meminfo
 node_kb() {
 	awk -v f="$2:" '$3 == f { print $4 }' "/sys/devices/system/node/node$1/meminfo"
