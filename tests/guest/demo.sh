@@ -125,6 +125,7 @@ if cs_available && DAX=$(cs_dax) && CN=$(cs_node); then
 	wait $held || { echo "demo: pages were lost under the capacity cut" >&2; exit 1; }
 	cat /tmp/cram-hold.out
 	run sh -c "echo $DAX >$CS_DRV/unbind"
+	cs_park	# back on device_dax, where kmem cannot take it
 	rmdir /sys/fs/cgroup/demo
 	echo "$demote0" >/sys/kernel/mm/numa/demotion_enabled
 fi

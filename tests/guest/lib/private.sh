@@ -165,6 +165,18 @@ cs_unbind() {
 	d=$(cs_dax) || return 1
 	echo "$d" >"$CS_DRV/unbind" || return 1
 	[ ! -e "/sys/bus/dax/devices/$d/cram_soft" ] || { echo "$d: cram_soft/ is still there" >&2; return 1; }
+	cs_park
+}
+# cs_park: bind the carve-out's device, if no driver has it, to device_dax,
+# which onlines nothing: an unbound device of a soft-reserved range is
+# taken by the next driver_attach() of kmem (a write to its new_id or
+# bind), which would make it ordinary memory on its node
+cs_park() {
+	local d
+	d=$(cs_dax) || return 1
+	[ -e "/sys/bus/dax/devices/$d/driver" ] && return 0
+	echo "$d" >/sys/bus/dax/drivers/device_dax/new_id || return 1
+	[ -e "/sys/bus/dax/devices/$d/driver" ] || { echo "$d: device_dax did not take it" >&2; return 1; }
 }
 cs_get() { local d; d=$(cs_dax) && cat "/sys/bus/dax/devices/$d/cram_soft/$1" 2>/dev/null; }
 cs_set() { local d; d=$(cs_dax) || return 1; echo "$2" >"/sys/bus/dax/devices/$d/cram_soft/$1"; }
@@ -184,4 +196,13 @@ dmesg_clean() {
 	[ -z "$hits" ] && { echo "dmesg: nothing alarming"; return 0; }
 	echo "$hits"
 	return 1
+}
+
+# until_ok SECONDS CMD...: CMD succeeds within SECONDS (tried every half
+# second; the last try, or the first success, shows its output)
+until_ok() {
+	local n=$(($1 * 2))
+	shift
+	while [ $n -gt 0 ]; do "$@" >/dev/null 2>&1 && { "$@"; return 0; }; sleep 0.5; n=$((n - 1)); done
+	"$@"
 }
