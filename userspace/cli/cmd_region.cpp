@@ -8,7 +8,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <iostream>
+#include <sys/file.h>
 #include <unistd.h>
 
 namespace privnodectl {
@@ -20,6 +22,53 @@ void progress(const std::string &step, void *ctx)
 	if (static_cast<const Global *>(ctx)->verbose)
 		std::cerr << "privnodectl: " << step << "\n";
 }
+
+// One privnodectl at a time creates or destroys regions: two would race
+// for the same free capacity and endpoint decoders. The lock is an
+// flock(2) on /run/privnodectl.lock (ROOT/run/privnodectl.lock under
+// --sysfs-root), held until the process exits; a second one fails at once
+// rather than wait behind a command that may take minutes.
+class RegionLock {
+public:
+	explicit RegionLock(const Global &g) : path_(g.sys.real("/run/privnodectl.lock"))
+	{
+		std::error_code ec; // /run is there on a real system; a fake tree may lack it
+		std::filesystem::create_directories(path_.parent_path(), ec);
+		fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd_ < 0) {
+			err_ = errno;
+			return;
+		}
+		if (::flock(fd_, LOCK_EX | LOCK_NB) < 0) {
+			err_ = errno;
+			::close(fd_);
+			fd_ = -1;
+		}
+	}
+	~RegionLock()
+	{
+		if (fd_ >= 0)
+			::close(fd_);
+	}
+	RegionLock(const RegionLock &) = delete;
+	RegionLock &operator=(const RegionLock &) = delete;
+
+	// 0, or the reason on stderr and 1
+	int check(const std::string &cmd) const
+	{
+		if (fd_ >= 0)
+			return 0;
+		if (err_ == EWOULDBLOCK)
+			return error(cmd, "another privnodectl is creating or destroying a region (it holds " +
+						  path_.string() + "); nothing was changed, try again when it is done");
+		return error(cmd, path_.string() + ": " + std::strerror(err_));
+	}
+
+private:
+	std::filesystem::path path_;
+	int fd_ = -1;
+	int err_ = 0;
+};
 
 } // namespace
 
@@ -41,6 +90,9 @@ int cmd_create_region(const Global &g, const CreateOpts &o)
 {
 	if (!require_root(g, "create-region"))
 		return 1;
+	const RegionLock lock(g);
+	if (int rc = lock.check("create-region"); rc)
+		return rc;
 	privnode::CreateRegion req;
 	req.memdev = o.memdev;
 	req.decoder = o.decoder;
@@ -68,6 +120,9 @@ int cmd_destroy_region(const Global &g, const std::string &region)
 {
 	if (!require_root(g, "destroy-region"))
 		return 1;
+	const RegionLock lock(g);
+	if (int rc = lock.check("destroy-region"); rc)
+		return rc;
 	if (auto st = privnode::destroy_region(g.sys, region, progress, const_cast<Global *>(&g)); !st)
 		return error("destroy-region", to_string(st.error()));
 	std::cerr << "privnodectl: destroyed " << region << "\n";

@@ -8,7 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 using Catch::Matchers::ContainsSubstring;
 
@@ -276,4 +279,31 @@ TEST_CASE("privnodectl destroy-region: a failed step says what was done and what
 	CHECK_THAT(d.err, ContainsSubstring("done: offline dax0.0, 'region0' > /sys/bus/cxl/drivers/cxl_region/unbind"));
 	CHECK_THAT(d.err, ContainsSubstring("not done: 'region0' > " + c + "/decoder0.0/delete_region"));
 	CHECK_THAT(d.err, ContainsSubstring("stopped; not done:")); // -v logs it
+}
+
+TEST_CASE("privnodectl create-region / destroy-region: one at a time, the other fails at once")
+{
+	FakeSysfs fake;
+	fake.nodes(false);
+	fake.cxl(false);
+	// another privnodectl holds the lock
+	const fs::path lock = fake.root() / "run" / "privnodectl.lock";
+	fs::create_directories(lock.parent_path());
+	const int fd = open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	REQUIRE(fd >= 0);
+	REQUIRE(flock(fd, LOCK_EX | LOCK_NB) == 0);
+	auto r = privnodectl(fake, "create-region -m mem0 -t sysram -s 256M");
+	CHECK(r.rc == 1);
+	CHECK_THAT(r.err, ContainsSubstring("another privnodectl is creating or destroying a region"));
+	CHECK_THAT(r.err, ContainsSubstring("nothing was changed"));
+	CHECK(fake.writes().empty());
+	auto d = privnodectl(fake, "destroy-region region0");
+	CHECK(d.rc == 1);
+	CHECK_THAT(d.err, ContainsSubstring("another privnodectl"));
+	CHECK(fake.writes().empty());
+	// once it is done, the next one goes ahead
+	close(fd);
+	r = privnodectl(fake, "create-region -m mem0 -t sysram -s 256M");
+	CHECK(r.rc == 0);
+	CHECK_FALSE(fake.writes().empty());
 }
