@@ -17,10 +17,13 @@ namespace privnodectl {
 
 namespace {
 
-void progress(const std::string &step, void *ctx)
+// -v: each sysfs step on stderr
+privnode::StepLog progress(const Global &g)
 {
-	if (static_cast<const Global *>(ctx)->verbose)
-		std::cerr << "privnodectl: " << step << "\n";
+	return [&g](const std::string &step) {
+		if (g.verbose)
+			std::cerr << "privnodectl: " << step << "\n";
+	};
 }
 
 // One privnodectl at a time creates or destroys regions: two would race
@@ -109,7 +112,7 @@ int cmd_create_region(const Global &g, const CreateOpts &o)
 							      "': not a size (bytes, or a number with K, M, G, T)");
 		req.size = *sz;
 	}
-	auto r = privnode::create_region(g.sys, req, progress, const_cast<Global *>(&g));
+	auto r = privnode::create_region(g.sys, req, progress(g));
 	if (!r)
 		return error("create-region", to_string(r.error()));
 	print_json(to_json(*r, g.human));
@@ -123,7 +126,7 @@ int cmd_destroy_region(const Global &g, const std::string &region)
 	const RegionLock lock(g);
 	if (int rc = lock.check("destroy-region"); rc)
 		return rc;
-	if (auto st = privnode::destroy_region(g.sys, region, progress, const_cast<Global *>(&g)); !st)
+	if (auto st = privnode::destroy_region(g.sys, region, progress(g)); !st)
 		return error("destroy-region", to_string(st.error()));
 	std::cerr << "privnodectl: destroyed " << region << "\n";
 	return 0;

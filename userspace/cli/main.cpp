@@ -5,6 +5,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
+
 namespace {
 
 // A node id: the kernel's MAX_NUMNODES is at most 1024 (NODES_SHIFT 10).
@@ -72,6 +74,8 @@ int main(int argc, char **argv)
 	cpuset->add_option("-r,--remove", cs.remove, "Take these nodes away")->check(kNodeId);
 
 	CLI11_PARSE(app, argc, argv);
+	// raw sysfs instead of libcxl/libdaxctl (privnodectl-list(1))
+	g.sys.set_raw_only(std::getenv("PRIVNODE_NO_LIBCXL") != nullptr);
 
 	if (node_filter >= 0)
 		lo.node = node_filter;

@@ -204,7 +204,7 @@ Result<T> find(Result<std::vector<T>> all, const std::string &name, const char *
 
 bool use_libcxl(const Sysfs &sys)
 {
-	return sys.is_real_root() && !std::getenv("PRIVNODE_NO_LIBCXL");
+	return sys.is_real_root() && !sys.raw_only();
 }
 
 Result<Memdev> read_memdev(const Sysfs &sys, const std::string &name)
@@ -297,11 +297,11 @@ Status offline_dax_memory(const Sysfs &sys, const std::string &dax)
 	return {};
 }
 
-Result<Region> create_region(const Sysfs &sys, const CreateRegion &req, StepLog log, void *ctx)
+Result<Region> create_region(const Sysfs &sys, const CreateRegion &req, const StepLog &log)
 {
 	auto say = [&](const std::string &s) {
 		if (log)
-			log(s, ctx);
+			log(s);
 	};
 	auto memdev = read_memdev(sys, req.memdev);
 	if (!memdev)
@@ -449,11 +449,11 @@ Result<Region> create_region(const Sysfs &sys, const CreateRegion &req, StepLog 
 	return read_region(sys, region);
 }
 
-Status destroy_region(const Sysfs &sys, const std::string &name, StepLog log, void *ctx)
+Status destroy_region(const Sysfs &sys, const std::string &name, const StepLog &log)
 {
 	auto say = [&](const std::string &s) {
 		if (log)
-			log(s, ctx);
+			log(s);
 	};
 	auto r = read_region(sys, name);
 	if (!r)

@@ -429,3 +429,15 @@ TEST_CASE("cpuset: the grant of private nodes, per cgroup and system-wide")
 	REQUIRE_FALSE(bad);
 	CHECK(bad.error().path == cg + "/cpuset.mems.private");
 }
+
+TEST_CASE("use_libcxl: the real root unless raw-only; never a fake tree; no environment")
+{
+	privnode::Sysfs real("/");
+	CHECK(privnode::use_libcxl(real));
+	real.set_raw_only(true);
+	CHECK_FALSE(privnode::use_libcxl(real));
+	setenv("PRIVNODE_NO_LIBCXL", "1", 1); // the library does not read it
+	CHECK(privnode::use_libcxl(privnode::Sysfs("/")));
+	unsetenv("PRIVNODE_NO_LIBCXL");
+	CHECK_FALSE(privnode::use_libcxl(privnode::Sysfs("/tmp/fake")));
+}

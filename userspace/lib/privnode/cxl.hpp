@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -61,8 +62,8 @@ struct Region {
 };
 
 // Whether the functions below enumerate with libcxl/libdaxctl: on the real
-// sysfs root, unless PRIVNODE_NO_LIBCXL is set in the environment (raw
-// sysfs then, as for fake trees, so the two can be compared).
+// sysfs root, unless the Sysfs is raw-only (raw sysfs then, as for fake
+// trees, so the two can be compared).
 [[nodiscard]] bool use_libcxl(const Sysfs &sys);
 
 [[nodiscard]] Result<std::vector<Memdev>> list_memdevs(const Sysfs &sys);
@@ -91,19 +92,19 @@ struct CreateRegion {
 };
 
 // Log of the steps taken, for the CLI's progress output (stderr).
-using StepLog = void (*)(const std::string &step, void *ctx);
+using StepLog = std::function<void(const std::string &step)>;
 
 // Create, commit and enable a region; for sysram also online its memory.
 // Any failure undoes every step already taken, in reverse order, and the
 // error names the step, the file, the value and the errno.
 [[nodiscard]] Result<Region> create_region(const Sysfs &sys, const CreateRegion &req,
-					   StepLog log = nullptr, void *ctx = nullptr);
+					   const StepLog &log = {});
 
 // Offline its memory (if any), disable, decommit, release the endpoint
 // decoders and delete the region. If offlining fails (pages in use), the
 // blocks already offlined are onlined again and nothing else changes.
 [[nodiscard]] Status destroy_region(const Sysfs &sys, const std::string &name,
-				    StepLog log = nullptr, void *ctx = nullptr);
+				    const StepLog &log = {});
 
 // Online / offline the memory blocks of a kmem-bound dax device.
 [[nodiscard]] Status online_dax_memory(const Sysfs &sys, const std::string &dax,

@@ -23,6 +23,10 @@ public:
 	[[nodiscard]] std::filesystem::path real(const std::string &path) const;
 	// True on a real system (root "/"), false for a fake tree.
 	[[nodiscard]] bool is_real_root() const { return root_ == "/"; }
+	// Enumerate CXL and dax objects through raw sysfs even on the real root,
+	// not libcxl/libdaxctl (use_libcxl()), so that the two can be compared.
+	void set_raw_only(bool raw) { raw_only_ = raw; }
+	[[nodiscard]] bool raw_only() const { return raw_only_; }
 
 	// The attribute's content without the trailing newline.
 	[[nodiscard]] Result<std::string> read(const std::string &path) const;
@@ -43,6 +47,7 @@ public:
 
 private:
 	std::filesystem::path root_;
+	bool raw_only_ = false;
 };
 
 // Natural order: compare embedded numbers by value.
