@@ -2,10 +2,12 @@
 // privnodectl: private memory nodes and the CXL regions that provide them.
 // The only translation unit that includes CLI11.
 #include "commands.hpp"
+#include "privnode/cxl.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
+#include <iostream>
 
 namespace {
 
@@ -24,7 +26,7 @@ int main(int argc, char **argv)
 	std::string root;
 	app.add_option("--sysfs-root", root, "Prefix for /sys (testing)")->group("");
 	app.add_flag("-u,--human", g.human, "Sizes in human units instead of bytes");
-	app.add_flag("-v,--verbose", g.verbose, "Print each sysfs step on stderr");
+	app.add_flag("-v,--verbose", g.verbose, "Print each sysfs step, and libcxl's messages, on stderr");
 	app.parse_complete_callback([&] {
 		if (!root.empty()) {
 			g.sys = privnode::Sysfs(root);
@@ -76,6 +78,8 @@ int main(int argc, char **argv)
 	CLI11_PARSE(app, argc, argv);
 	// raw sysfs instead of libcxl/libdaxctl (privnodectl-list(1))
 	g.sys.set_raw_only(std::getenv("PRIVNODE_NO_LIBCXL") != nullptr);
+	if (g.verbose) // -v: the libraries' messages too
+		privnode::set_library_log([](const std::string &m) { std::cerr << "privnodectl: " << m << "\n"; });
 
 	if (node_filter >= 0)
 		lo.node = node_filter;

@@ -8,8 +8,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstdarg>
 #include <cstdio>
 #include <memory>
+#include <string>
 
 #define HAVE_UUID 1
 #include <uuid/uuid.h>
@@ -29,6 +31,36 @@ struct DaxUnref {
 using CxlCtx = std::unique_ptr<cxl_ctx, CxlUnref>;
 using DaxCtx = std::unique_ptr<daxctl_ctx, DaxUnref>;
 
+// Where the libraries' own log messages go (set_library_log()); by
+// default nowhere: the library never prints.
+StepLog &library_log()
+{
+	static StepLog log;
+	return log;
+}
+
+void forward(const char *lib, const char *format, va_list args)
+{
+	if (!library_log())
+		return;
+	char buf[512];
+	std::vsnprintf(buf, sizeof(buf), format, args);
+	std::string msg = std::string(lib) + ": " + buf;
+	while (!msg.empty() && msg.back() == '\n')
+		msg.pop_back();
+	library_log()(msg);
+}
+
+void cxl_log(cxl_ctx *, int, const char *, int, const char *, const char *format, va_list args)
+{
+	forward("libcxl", format, args);
+}
+
+void dax_log(daxctl_ctx *, int, const char *, int, const char *, const char *format, va_list args)
+{
+	forward("libdaxctl", format, args);
+}
+
 // libcxl caches what it enumerated in its context: every call starts a
 // new one, so a listing after a change sees the change.
 Result<CxlCtx> open_cxl()
@@ -36,6 +68,7 @@ Result<CxlCtx> open_cxl()
 	cxl_ctx *c = nullptr;
 	if (int rc = cxl_new(&c); rc < 0)
 		return fail(-rc, kCxlDevices, "libcxl: cxl_new");
+	cxl_set_log_fn(c, cxl_log);
 	return CxlCtx(c);
 }
 
@@ -44,6 +77,7 @@ Result<DaxCtx> open_dax()
 	daxctl_ctx *c = nullptr;
 	if (int rc = daxctl_new(&c); rc < 0)
 		return fail(-rc, kDaxDevices, "libdaxctl: daxctl_new");
+	daxctl_set_log_fn(c, dax_log);
 	return DaxCtx(c);
 }
 
@@ -167,3 +201,12 @@ Result<std::vector<Region>> list_regions(const Sysfs &sys)
 }
 
 } // namespace privnode::libcxl
+
+namespace privnode {
+
+void set_library_log(StepLog log)
+{
+	libcxl::library_log() = std::move(log);
+}
+
+} // namespace privnode

@@ -94,6 +94,10 @@ struct CreateRegion {
 // Log of the steps taken, for the CLI's progress output (stderr).
 using StepLog = std::function<void(const std::string &step)>;
 
+// Where libcxl's and libdaxctl's own log messages go ("libcxl: ..."); by
+// default nowhere, so the library never prints.
+void set_library_log(StepLog log);
+
 // Create, commit and enable a region; for sysram also online its memory.
 // Any failure undoes every step already taken, in reverse order, and the
 // error names the step, the file, the value and the errno.
