@@ -7,9 +7,9 @@
 #include <fcntl.h>
 #include <fstream>
 #include <new>
+#include <numaif.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace pn {
@@ -19,31 +19,32 @@ void NodeMask::set(int node)
 	bits[node / (8 * sizeof(unsigned long))] |= 1ul << (node % (8 * sizeof(unsigned long)));
 }
 
+// libnuma's numaif.h wrappers: the system calls as they are, -1 and errno
+// on failure.
 long sys_mbind(void *addr, size_t len, int mode, const NodeMask &mask, unsigned flags)
 {
-	return syscall(SYS_mbind, addr, len, mode, mask.bits, NodeMask::maxnode(), flags);
+	return mbind(addr, len, mode, mask.bits, NodeMask::maxnode(), flags);
 }
 
 long sys_set_mempolicy(int mode, const NodeMask *mask)
 {
-	return syscall(SYS_set_mempolicy, mode, mask ? mask->bits : nullptr,
-		       mask ? NodeMask::maxnode() : 0);
+	return set_mempolicy(mode, mask ? mask->bits : nullptr, mask ? NodeMask::maxnode() : 0);
 }
 
 long sys_get_mempolicy(int *mode, NodeMask *mask, void *addr, unsigned long flags)
 {
-	return syscall(SYS_get_mempolicy, mode, mask ? mask->bits : nullptr,
-		       mask ? NodeMask::maxnode() : 0, addr, flags);
+	return get_mempolicy(mode, mask ? mask->bits : nullptr, mask ? NodeMask::maxnode() : 0, addr,
+			     flags);
 }
 
 long sys_move_pages(size_t count, void **pages, const int *nodes, int *status, int flags)
 {
-	return syscall(SYS_move_pages, 0, count, pages, nodes, status, flags);
+	return move_pages(0, count, pages, nodes, status, flags);
 }
 
 long sys_migrate_pages(int pid, const NodeMask &from, const NodeMask &to)
 {
-	return syscall(SYS_migrate_pages, pid, NodeMask::maxnode(), from.bits, to.bits);
+	return migrate_pages(pid, NodeMask::maxnode(), from.bits, to.bits);
 }
 
 size_t Mapping::page_size()

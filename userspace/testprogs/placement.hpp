@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Helpers for the placement test programs: raw NUMA syscalls (libnuma's
-// view is limited to Mems_allowed, which never shows a private node),
-// page-by-page node queries and checksummed page contents.
+// Helpers for the placement test programs: the NUMA system calls (through
+// libnuma's thin numaif.h wrappers; libnuma's own numa_* API works from
+// Mems_allowed, which never shows a private node, as privnode-libnuma
+// shows), page-by-page node queries and checksummed page contents.
 #pragma once
 
 #include <cstddef>
