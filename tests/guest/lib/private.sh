@@ -145,13 +145,16 @@ cs_dax() {
 	return 1
 }
 cs_node() { local d; d=$(cs_dax) && cat "/sys/bus/dax/devices/$d/target_node"; }
-cs_bind() {
-	local d drv
+# cs_release: the carve-out's device, unbound from whatever driver has it
+cs_release() {
+	local d
 	d=$(cs_dax) || return 1
-	if [ -e "/sys/bus/dax/devices/$d/driver" ]; then
-		drv=$(readlink -f "/sys/bus/dax/devices/$d/driver")
-		echo "$d" >"$drv/unbind" || return 1
-	fi
+	[ -e "/sys/bus/dax/devices/$d/driver" ] || return 0
+	echo "$d" >"$(readlink -f "/sys/bus/dax/devices/$d/driver")/unbind"
+}
+cs_bind() {
+	local d
+	d=$(cs_dax) && cs_release || return 1
 	echo "$1" >/sys/module/cram_soft/parameters/capacity || return 1
 	# new_id binds at once, but cannot report a failed probe: look
 	echo "$d" >"$CS_DRV/new_id" || return 1
