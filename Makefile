@@ -12,7 +12,7 @@ export GUEST_TIMEOUT
 
 .PHONY: help check demo vm guest-test unit deps userspace kernel-tree kernel \
 	kernel-debug qemu initramfs export export-qemu checkpatch check-series \
-	check-debug build-matrix bench clean
+	check-debug build-matrix bench bench-mm clean
 
 help:
 	@echo "make demo          build everything, boot the CXL guest, show a CXL node in use"
@@ -28,6 +28,7 @@ help:
 	@echo "make build-matrix  the series in the configurations review asks for (slow)"
 	@echo "make kernel-debug  the debug kernel of make check-debug"
 	@echo "make bench         CXL device vs DRAM throughput in one boot (BENCH_MB, BENCH_ROUNDS)"
+	@echo "make bench-mm      the series' cost on ordinary memory: unpatched vs 0/1/8 private nodes (slow)"
 
 check:
 	@$(S)/check.sh
@@ -47,6 +48,10 @@ vm: deps guest-artifacts
 # Benchmarks are guest suites named bench-*, never part of make check.
 bench: deps guest-artifacts
 	@$(S)/bench.sh
+
+# Builds the unpatched kernel and the bench kernels itself.
+bench-mm: deps qemu initramfs
+	@$(S)/bench-mm.sh
 
 guest-test: deps guest-artifacts
 	@$(S)/guest.sh test

@@ -4,6 +4,9 @@
 #   VARIANT "test" (default): qemu-guest + privnode + debug
 #   VARIANT "debug": the test kernel plus KASAN, lockdep, kmemleak and more
 #   (kernel-config/check-debug.config; slow, for make check-debug)
+#   VARIANT "bench": qemu-guest + privnode, without the debug checks, for
+#   make bench-mm, which also builds it from the unpatched tree
+#   (PRIVNODE_KTREE), where the privnode options do not exist
 # Prints the path of bzImage on stdout.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,7 +16,8 @@ variant=${1:-test}
 case "$variant" in
 test | series) frags=(qemu-guest privnode debug) ;;
 debug) frags=(qemu-guest privnode debug check-debug) ;;
-*) die "unknown kernel variant '$variant' (test, debug)" ;;
+bench) frags=(qemu-guest privnode) ;;
+*) die "unknown kernel variant '$variant' (test, debug, bench)" ;;
 esac
 
 TREE=${PRIVNODE_KTREE:-$PRIVNODE_CACHE/linux}
@@ -53,8 +57,8 @@ if [ ! -f "$OBJ/.config" ] || [ "$(cat "$OBJ/.privnode-config" 2>/dev/null)" != 
 	if [ -n "$missing" ]; then
 		# A prefix of the series may predate an option the fragments
 		# name (the test driver, say): only the full series must have
-		# them all.
-		[ "$variant" = series ] ||
+		# them all; neither does the unpatched kernel of make bench-mm.
+		[ "$variant" = series ] || [ "${PRIVNODE_UNPATCHED:-0}" = 1 ] ||
 			die "kernel config lost options (unmet dependencies?): $(echo $missing)"
 		warn "options this prefix does not have: $(echo $missing)"
 	fi

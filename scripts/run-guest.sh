@@ -11,7 +11,8 @@
 # reach QMP through ttyS2 and scripts/hostctl.py), CXL_DIRECT_MAP
 # (on|off: the compressed device's direct map, qemu/README.md; default on),
 # GUEST_SMP (number of vCPUs, all on node 0; default 3), GUEST_CPU (QEMU's
-# -cpu; default max, which has 5-level paging).
+# -cpu; default max, which has 5-level paging), GUEST_TOPOLOGY (cxl, the
+# default, or mm-bench, see below).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -54,7 +55,28 @@ common=(
 )
 # memmap= before mem=, which would otherwise have removed the range first
 append="console=ttyS0 panic=-1 oops=panic memmap=256M%0x58000000-1+0xefffffff mem=1G"
-append+=" privnode.tpn=1:0x40000000:0x10000000,2:0x50000000:0x8000000 ${GUEST_APPEND:-}"
+append+=" privnode.tpn=1:0x40000000:0x10000000,2:0x50000000:0x8000000"
+# GUEST_TOPOLOGY=mm-bench (make bench-mm): node 0 as above and nodes 1-8 of
+# 128 MiB each that the kernel leaves alone, for up to 8 private nodes; no
+# CXL device. Node 8 is 256 MiB, of which the first 128 MiB are used:
+# firmware keeps its ACPI tables at the top of low RAM.
+if [ "${GUEST_TOPOLOGY:-cxl}" = mm-bench ]; then
+	topology=(-machine q35 -accel tcg -cpu "${GUEST_CPU:-max}" -smp "$smp" -m 2176M
+		-object memory-backend-ram,id=ram0,size=1G
+		-numa node,nodeid=0,cpus=0-$((smp - 1)),memdev=ram0)
+	tpn=
+	for n in 1 2 3 4 5 6 7 8; do
+		size=128M
+		[ $n != 8 ] || size=256M
+		topology+=(-object "memory-backend-ram,id=ram$n,size=$size"
+			-numa "node,nodeid=$n,memdev=ram$n")
+		tpn+=",$n:$(printf '%#x' $((0x40000000 + (n - 1) * 0x8000000))):0x8000000"
+	done
+	append="console=ttyS0 panic=-1 oops=panic mem=1G privnode.tpn=${tpn#,}"
+elif [ "${GUEST_TOPOLOGY:-cxl}" != cxl ]; then
+	die "GUEST_TOPOLOGY: unknown topology '$GUEST_TOPOLOGY' (cxl, mm-bench)"
+fi
+append+=" ${GUEST_APPEND:-}"
 
 case "$mode" in
 check)

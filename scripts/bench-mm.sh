@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# make bench-mm: what the series costs ordinary memory. Page fault and page
+# allocation throughput on node 0 (privnode-bench-mm, guest suite bench-mm)
+# for four arms, built from the same configuration (qemu-guest + privnode
+# fragments, no debug checks: build-kernel.sh's "bench" variant):
+#   unpatched  Linux 6.12 without the series
+#   private0   the patched kernel, no private node
+#   private1   the patched kernel, 1 private node, every opt-in on
+#   private8   the patched kernel, 8 private nodes, every opt-in on
+# Every arm boots the same machine (GUEST_TOPOLOGY=mm-bench, one vCPU).
+# BENCH_BOOTS (default 5) boots per arm, interleaved: boot k of every arm
+# runs before boot k+1 of any. The report gives, per workload and arm, the
+# median and range over the boots of each boot's median, and those as
+# ratios to the unpatched arm's median. The goal is a ratio >= 0.99; this
+# script reports, it does not judge: TCG timing is noisy, read the ranges.
+# BENCH_MM=MB,ITERS,ROUNDS (default 64,4,7) sizes each boot's run.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+boots=${BENCH_BOOTS:-5}
+sizes=${BENCH_MM:-64,4,7}
+[[ "$boots" =~ ^[1-9][0-9]*$ ]] || die "BENCH_BOOTS: '$boots' is not a positive number"
+[[ "$sizes" =~ ^[1-9][0-9]*,[1-9][0-9]*,[1-9][0-9]*$ ]] ||
+	die "BENCH_MM: '$sizes' is not MB,ITERS,ROUNDS"
+
+# The kernels. The unpatched one is built from a worktree of the series'
+# base, placed like the main tree and its builds for ccache.
+"$here/kernel-tree.sh"
+patched=$("$here/build-kernel.sh" bench)
+WT=$PRIVNODE_CACHE/bench/linux
+if [ ! -d "$WT" ]; then
+	mkdir -p "$PRIVNODE_CACHE/bench"
+	git -C "$PRIVNODE_CACHE/linux" worktree add -q --detach "$WT" privnode-base
+fi
+git -C "$WT" checkout -q --detach privnode-base
+unpatched=$(PRIVNODE_KTREE=$WT PRIVNODE_KOBJ=$PRIVNODE_CACHE/bench/build/linux-bench \
+	PRIVNODE_UNPATCHED=1 "$here/build-kernel.sh" bench)
+
+out=$PRIVNODE_CACHE/runs/bench-mm
+rm -rf "$out"
+mkdir -p "$out"
+results=$out/results.jsonl
+: >"$results"
+arms=(unpatched private0 private1 private8)
+for b in $(seq 1 "$boots"); do
+	for arm in "${arms[@]}"; do
+		case $arm in
+		unpatched) kernel=$unpatched n=0 ;;
+		private*) kernel=$patched n=${arm#private} ;;
+		esac
+		log "bench-mm: boot $b/$boots, $arm"
+		run=$out/$arm-$b
+		KERNEL=$kernel GUEST_TOPOLOGY=mm-bench GUEST_SMP=1 \
+			GUEST_APPEND="privnode.bench_mm=$n,$sizes" \
+			"$here/run-guest.sh" check "$run" bench-mm >"$run.log" 2>&1 ||
+			die "bench-mm boot $b of $arm failed; see $run.log and $run/"
+		grep -a '^not ok' "$run/tap.log" >&2 &&
+			die "bench-mm boot $b of $arm: a check failed; see $run/tap.log"
+		line=$(grep -a '^# {"private_nodes"' "$run/tap.log" | sed 's/^# //') ||
+			die "bench-mm boot $b of $arm printed no result; see $run/tap.log"
+		jq -c --arg arm "$arm" --argjson boot "$b" '. + {arm: $arm, boot: $boot}' <<<"$line" >>"$results" ||
+			die "bench-mm boot $b of $arm: unreadable result: $line"
+	done
+done
+
+# Per arm and workload: the boots' medians; median and range of those, as
+# ratios to the unpatched arm's median.
+jq -rs '
+  def med: sort | .[(length / 2 | floor)];
+  def stats(key): group_by(.arm) | map({key: .[0].arm,
+    value: (map(.result[key]) | {med: med, min: min, max: max})}) | from_entries;
+  (stats("fault_per_s")) as $f | (stats("alloc_pages_per_s")) as $a |
+  ["unpatched", "private0", "private1", "private8"] as $arms |
+  (["workload", "arm", "median/s", "min/s", "max/s", "ratio", "ratio range"] | @tsv),
+  ( [["fault", $f], ["alloc", $a]][] as [$w, $s] | $arms[] as $arm |
+    [$w, $arm, $s[$arm].med, $s[$arm].min, $s[$arm].max,
+     ($s[$arm].med / $s.unpatched.med * 10000 | round / 10000),
+     "\($s[$arm].min / $s.unpatched.med * 1000 | round / 1000)-\($s[$arm].max / $s.unpatched.med * 1000 | round / 1000)"]
+    | @tsv )' "$results" | column -t -s $'\t' | tee "$out/report.txt"
+echo "(ratio: arm median / unpatched median over $boots interleaved boots each; results in $out)"
