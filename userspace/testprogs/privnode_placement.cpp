@@ -9,6 +9,7 @@
 //                      [--pages N]
 //   privnode-placement mbind-spread NODE,NODE[,...] [--pages N]
 //   privnode-placement hold NODE [--pages N]
+//   privnode-placement fork NODE [--pages N]
 //   privnode-placement mbind-move NODE [--pages N]
 //   privnode-placement with-policy NODE,NODE[,...] CMD [ARG...]
 //   privnode-placement collapse NODE
@@ -293,7 +294,7 @@ int usage()
 			     "       privnode-placement hot-remove NODE --remove-file PATH|--remove-cmd CMD "
 			     "[--pages N]\n"
 			     "       privnode-placement mbind-spread NODE,NODE[,...] [--pages N]\n"
-			     "       privnode-placement hold|overfill|mbind-move|collapse|split NODE [--pages N]\n"
+			     "       privnode-placement hold|overfill|mbind-move|collapse|split|fork NODE [--pages N]\n"
 			     "       privnode-placement hwpoison NODE [--soft] [--pages N]\n"
 			     "       privnode-placement home-node NODE,OTHER [--pages N]\n"
 			     "       privnode-placement with-policy NODE,NODE[,...] CMD [ARG...]\n"
@@ -780,6 +781,45 @@ int do_home_node(const Args &a)
 		return fail_errno("set_mempolicy_home_node(" + std::to_string(a.node) + ")");
 	fill(m, kSeed);
 	return check(a, m, a.node, "first touch with the named node as home node");
+}
+
+// fork binds pages to NODE and fills them, then forks: the child checks
+// it sees them on NODE, intact, writes every other page (copy-on-write:
+// its copies are bound to NODE too) and exits; then the parent checks its
+// own pages are still on NODE with their old contents. Fork, COW and two
+// exits: what the per-process count of pages on a private node follows.
+int do_fork(const Args &a)
+{
+	Mapping m(a.pages);
+	if (!bind_to(m, a.node))
+		return refused(a, "mbind(MPOL_BIND)");
+	fill(m, kSeed);
+	if (int rc = check(a, m, a.node, "bound there"); rc)
+		return rc;
+	std::fflush(nullptr);
+	pid_t pid = fork();
+	if (pid < 0)
+		return fail_errno("fork");
+	if (pid == 0) {
+		int rc = check(a, m, a.node, "the child sees them");
+		for (size_t i = 0; i < m.pages(); i += 2)
+			m.page(i)[0] ^= 1;
+		size_t off = count_not_on(where(m), a.node, "the child's copies");
+		if (off)
+			rc = 1;
+		std::printf("fork: the child wrote %zu pages, %zu not on node %d\n", (m.pages() + 1) / 2,
+			    off, a.node);
+		std::fflush(nullptr);
+		_exit(rc);
+	}
+	int status;
+	if (waitpid(pid, &status, 0) < 0)
+		return fail_errno("waitpid");
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		std::fprintf(stderr, "privnode-placement: fork: the child failed (status %#x)\n", status);
+		return 1;
+	}
+	return check(a, m, a.node, "the parent's after the child wrote and exited");
 }
 
 int do_hold(const Args &a)
@@ -2175,6 +2215,8 @@ int main(int argc, char **argv)
 		return do_mbind_spread(a);
 	if (a.op == "hold")
 		return do_hold(a);
+	if (a.op == "fork")
+		return do_fork(a);
 	if (a.op == "home-node")
 		return do_home_node(a);
 	if (a.op == "mbind-move")
