@@ -5,6 +5,7 @@
 // shows), page-by-page node queries and checksummed page contents.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -87,5 +88,10 @@ std::vector<int> node_state(const std::string &file);
 
 // Print "PROGRAM: what: strerror(errno)" and return 1.
 int fail_errno(const std::string &what);
+
+// For the benchmarks: seconds since @t0 on the steady clock, and the
+// median of @v (the upper one of an even count; @v must not be empty).
+double seconds_since(std::chrono::steady_clock::time_point t0);
+double median(std::vector<double> v);
 
 } // namespace pn

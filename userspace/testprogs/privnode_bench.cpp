@@ -33,17 +33,6 @@ int usage()
 	return 2;
 }
 
-double seconds_since(std::chrono::steady_clock::time_point t0)
-{
-	return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-double median(std::vector<double> v)
-{
-	std::sort(v.begin(), v.end());
-	return v[v.size() / 2];
-}
-
 // Sequential 8-byte stores of a round-dependent pattern: MB/s.
 double write_pass(const Mapping &m, std::uint64_t round)
 {

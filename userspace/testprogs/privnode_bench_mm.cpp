@@ -45,17 +45,6 @@ int usage()
 	return 2;
 }
 
-double seconds_since(std::chrono::steady_clock::time_point t0)
-{
-	return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-double median(std::vector<double> v)
-{
-	std::sort(v.begin(), v.end());
-	return v[v.size() / 2];
-}
-
 // "Node 0 Shmem:  1234 kB" in node0/meminfo, or nullopt with a message.
 std::optional<long> node0_shmem_kb()
 {

@@ -357,6 +357,16 @@ bool bind_to(const Mapping &m, int node)
 	return sys_mbind(m.page(0), m.bytes(), MPOL_BIND, mask, 0) == 0;
 }
 
+// Bind @m to the node, fill it and check it is all there, intact: 0, or
+// the exit status of the failure.
+int place_bound(const Args &a, const Mapping &m)
+{
+	if (!bind_to(m, a.node))
+		return refused(a, "mbind(MPOL_BIND)");
+	fill(m, kSeed);
+	return check(a, m, a.node, "bound there");
+}
+
 // The node the first page of @m is on now.
 int home_of(const Mapping &m)
 {
@@ -485,10 +495,7 @@ int do_hot_remove(const Args &a)
 	if (a.remove_file.empty() == a.remove_cmd.empty())
 		return usage();
 	Mapping m(a.pages);
-	if (!bind_to(m, a.node))
-		return refused(a, "mbind(MPOL_BIND)");
-	fill(m, kSeed);
-	if (int rc = check(a, m, a.node, "bound there"); rc)
+	if (int rc = place_bound(a, m); rc)
 		return rc;
 
 	// refused: what the removal said when it failed, "" when it worked
@@ -791,10 +798,7 @@ int do_home_node(const Args &a)
 int do_fork(const Args &a)
 {
 	Mapping m(a.pages);
-	if (!bind_to(m, a.node))
-		return refused(a, "mbind(MPOL_BIND)");
-	fill(m, kSeed);
-	if (int rc = check(a, m, a.node, "bound there"); rc)
+	if (int rc = place_bound(a, m); rc)
 		return rc;
 	std::fflush(nullptr);
 	pid_t pid = fork();
@@ -825,10 +829,7 @@ int do_fork(const Args &a)
 int do_hold(const Args &a)
 {
 	Mapping m(a.pages);
-	if (!bind_to(m, a.node))
-		return refused(a, "mbind(MPOL_BIND)");
-	fill(m, kSeed);
-	if (int rc = check(a, m, a.node, "bound there"); rc)
+	if (int rc = place_bound(a, m); rc)
 		return rc;
 	std::printf("holding %zu pages on node %d\n", m.pages(), a.node);
 	std::fflush(stdout);
@@ -913,10 +914,7 @@ int do_pageout(const Args &a)
 		}
 	}
 	Mapping m(a.pages);
-	if (!bind_to(m, a.node))
-		return refused(a, "mbind(MPOL_BIND)");
-	fill(m, kSeed);
-	if (int rc = check(a, m, a.node, "bound there"); rc)
+	if (int rc = place_bound(a, m); rc)
 		return rc;
 	if (madvise(m.page(0), m.bytes(), MADV_COLD) < 0)
 		return fail_errno("madvise(MADV_COLD)");
