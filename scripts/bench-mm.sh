@@ -51,7 +51,9 @@ for b in $(seq 1 "$boots"); do
 		esac
 		log "bench-mm: boot $b/$boots, $arm"
 		run=$out/$arm-$b
-		KERNEL=$kernel GUEST_TOPOLOGY=mm-bench GUEST_SMP=1 \
+		KERNEL=$kernel INITRD=$PRIVNODE_CACHE/build/initramfs.cpio.gz \
+			QEMU=$PRIVNODE_CACHE/build/qemu/qemu-system-x86_64 \
+			GUEST_TOPOLOGY=mm-bench GUEST_SMP=1 \
 			GUEST_APPEND="privnode.bench_mm=$n,$sizes" \
 			"$here/run-guest.sh" check "$run" bench-mm >"$run.log" 2>&1 ||
 			die "bench-mm boot $b of $arm failed; see $run.log and $run/"
@@ -77,5 +79,7 @@ jq -rs '
     [$w, $arm, $s[$arm].med, $s[$arm].min, $s[$arm].max,
      ($s[$arm].med / $s.unpatched.med * 10000 | round / 10000),
      "\($s[$arm].min / $s.unpatched.med * 1000 | round / 1000)-\($s[$arm].max / $s.unpatched.med * 1000 | round / 1000)"]
-    | @tsv )' "$results" | column -t -s $'\t' | tee "$out/report.txt"
+    | @tsv )' "$results" |
+	awk -F'\t' '{ printf "%-9s %-10s %12s %12s %12s %8s %13s\n", $1, $2, $3, $4, $5, $6, $7 }' |
+	tee "$out/report.txt"
 echo "(ratio: arm median / unpatched median over $boots interleaved boots each; results in $out)"
