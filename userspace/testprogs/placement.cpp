@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <sstream>
 #include <new>
 #include <numaif.h>
 #include <sys/mman.h>
@@ -156,6 +157,23 @@ std::vector<int> node_state(const std::string &file)
 		pos = end + 1;
 	}
 	return out;
+}
+
+std::optional<long> node_meminfo_kb(int node, const std::string &field)
+{
+	const std::string path = "/sys/devices/system/node/node" + std::to_string(node) + "/meminfo";
+	std::ifstream in(path);
+	std::string line;
+	while (std::getline(in, line)) {
+		std::istringstream l(line);
+		std::string w, n, key;
+		long kb;
+		if (l >> w >> n >> key >> kb && key == field + ":")
+			return kb;
+	}
+	std::fprintf(stderr, "%s: %s: no %s line%s\n", program_invocation_short_name, path.c_str(),
+		     field.c_str(), in.is_open() ? "" : " (cannot open)");
+	return std::nullopt;
 }
 
 int fail_errno(const std::string &what)

@@ -83,6 +83,10 @@ long flat_key(const std::string &file, const char *key);
 // if the task is not in a child cgroup.
 std::string own_reclaim_file();
 
+// The kB of @field ("MemUsed", "Shmem", ...) in nodeN/meminfo, or nullopt
+// (and why, on stderr) when the reading cannot be taken.
+std::optional<long> node_meminfo_kb(int node, const std::string &field);
+
 // Node lists from /sys/devices/system/node/FILE ("has_memory", ...).
 std::vector<int> node_state(const std::string &file);
 

@@ -27,9 +27,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -43,23 +41,6 @@ int usage()
 {
 	std::fprintf(stderr, "usage: privnode-bench-mm [--mb N] [--iters N] [--rounds N]\n");
 	return 2;
-}
-
-// "Node 0 Shmem:  1234 kB" in node0/meminfo, or nullopt with a message.
-std::optional<long> node0_shmem_kb()
-{
-	const char *path = "/sys/devices/system/node/node0/meminfo";
-	std::ifstream in(path);
-	std::string line;
-	while (std::getline(in, line)) {
-		std::istringstream s(line);
-		std::string node, nid, key;
-		long kb;
-		if (s >> node >> nid >> key >> kb && key == "Shmem:")
-			return kb;
-	}
-	std::fprintf(stderr, "privnode-bench-mm: %s: no Shmem line\n", path);
-	return std::nullopt;
 }
 
 // One fault pass: the faults per second, or a negative value on failure.
@@ -84,7 +65,7 @@ double alloc_pass(int fd, size_t pages, bool check)
 {
 	const off_t bytes = static_cast<off_t>(pages * Mapping::page_size());
 	std::optional<long> before;
-	if (check && !(before = node0_shmem_kb()))
+	if (check && !(before = node_meminfo_kb(0, "Shmem")))
 		return -1;
 	auto t0 = std::chrono::steady_clock::now();
 	if (fallocate(fd, 0, 0, bytes) < 0) {
@@ -93,7 +74,7 @@ double alloc_pass(int fd, size_t pages, bool check)
 	}
 	double rate = static_cast<double>(pages) / seconds_since(t0);
 	if (check) {
-		std::optional<long> after = node0_shmem_kb();
+		std::optional<long> after = node_meminfo_kb(0, "Shmem");
 		if (!after)
 			return -1;
 		// Other tasks' shmem may come and go a little; ours is all of it.

@@ -14,9 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -44,19 +42,7 @@ std::optional<long> mem_used_kb(int node)
 		std::fputs("1\n", f);
 		std::fclose(f);
 	}
-	const std::string path = "/sys/devices/system/node/node" + std::to_string(node) + "/meminfo";
-	std::ifstream in(path);
-	std::string line;
-	while (std::getline(in, line)) {
-		std::istringstream l(line);
-		std::string w, n, field;
-		long kb;
-		if (l >> w >> n >> field >> kb && field == "MemUsed:")
-			return kb;
-	}
-	std::fprintf(stderr, "privnode-isolation: %s: no MemUsed line%s\n", path.c_str(),
-		     in.is_open() ? "" : " (cannot open)");
-	return std::nullopt;
+	return node_meminfo_kb(node, "MemUsed");
 }
 
 // Both readings were taken and are equal.
