@@ -4,14 +4,15 @@
 # with git format-patch: stable file names (NNNN-subject.patch), a cover
 # letter from cover-letter.txt there (first line: subject; then the body;
 # required for the kernel), and a series file. Run it after every commit you
-# make in the tree.
+# make in the tree. PRIVNODE_KTREE / PRIVNODE_QTREE name another clone of
+# the tree (its branch privnode) to export from.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 case "${1:-kernel}" in
 kernel) TREE=${PRIVNODE_KTREE:-$PRIVNODE_CACHE/linux} P=$PRIVNODE_TOP/patches ;;
-qemu) TREE=$PRIVNODE_CACHE/qemu P=$PRIVNODE_TOP/qemu ;;
+qemu) TREE=${PRIVNODE_QTREE:-$PRIVNODE_CACHE/qemu} P=$PRIVNODE_TOP/qemu ;;
 *) die "usage: export-series.sh [kernel|qemu]" ;;
 esac
 cd "$TREE"
