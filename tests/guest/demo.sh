@@ -3,9 +3,10 @@
 # with privnodectl. Ordinary allocations never land there; a program that
 # binds to the node does. The region cannot be torn down while its memory is
 # online, and destroy-region moves the pages to node 0 without losing them.
-# Then cram on a software compressing device: demotion, reads without
-# faults, a write that copies the page back, and backpressure under a
-# capacity cut.
+# Then cram on the CXL device, which compresses inline (the device's own
+# usage figures, demotion onto it), and cram on a software compressing
+# device: demotion, reads without faults, a write that copies the page
+# back, and backpressure under a capacity cut.
 . /privnode/lib/cxl.sh
 
 say() { printf '\n\033[1m### %s\033[0m\n' "$*"; }
@@ -85,6 +86,37 @@ else
 fi
 run numactl -H
 echo "has_private_memory: '$(cat "$NODE/has_private_memory" 2>/dev/null)'"
+
+# cram on the CXL device itself, when this kernel has the cxl_cram driver:
+# the device compresses inline (256 MiB logical on 128 MiB of media), and
+# the driver reads its own usage figures with a vendor mailbox command
+if [ "$type" = private ] && [ -d /sys/bus/dax/drivers/cxl_cram ]; then
+	say "cram on the CXL device: a region of private_type cram (the device compresses inline)"
+	run privnodectl -v create-region -m "$mem" -t cram >/tmp/cram-region.json
+	cat /tmp/cram-region.json
+	cregion=$(jq -r .region /tmp/cram-region.json)
+	cnid=$(jq -r .node /tmp/cram-region.json)
+	cdax=$(jq -r .dax /tmp/cram-region.json)
+	CC=/sys/bus/dax/devices/$cdax/cxl_cram
+	C=/sys/kernel/mm/cram/node$cnid
+	device_figures() {
+		echo "the device: logical $(cat $CC/logical_used_bytes) of $(cat $CC/logical_capacity_bytes) bytes used, physical $(cat $CC/physical_used_bytes) of $(cat $CC/physical_capacity_bytes), state $(cat $CC/state), lost pages $(cat $CC/lost_pages)"
+	}
+	echo "node $cnid: owner $(cat "$NODE/node$cnid/private/owner"); ops: $(cat "$NODE/node$cnid/private/ops"); cram state $(cat $C/state), watermarks (per mille) $(cat $C/wm_low)/$(cat $C/wm_high)/$(cat $C/wm_critical)"
+	device_figures
+
+	say "Demotion onto the CXL cram node: memory.reclaim moves 4096 cold text pages there; reads take no fault"
+	demote0=$(cat /sys/kernel/mm/numa/demotion_enabled)
+	echo true >/sys/kernel/mm/numa/demotion_enabled
+	echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+	mkdir -p /sys/fs/cgroup/demo
+	run sh -c "echo \$\$ >/sys/fs/cgroup/demo/cgroup.procs && exec privnode-cram demote $cnid --pages 4096 --content text"
+	for f in demoted write_faults promoted zeroed; do echo "cram $f: $(cat $C/$f)"; done
+	device_figures
+	rmdir /sys/fs/cgroup/demo
+	echo "$demote0" >/sys/kernel/mm/numa/demotion_enabled
+	run privnodectl -v destroy-region "$cregion"
+fi
 
 # cram, on the software compressing device, over the dax device that
 # dax_hmem makes of the soft-reserved carve-out (memmap=), when this kernel

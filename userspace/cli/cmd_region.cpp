@@ -101,10 +101,12 @@ int cmd_create_region(const Global &g, const CreateOpts &o)
 	req.decoder = o.decoder;
 	if (o.type == "private")
 		req.type = privnode::RegionType::private_;
+	else if (o.type == "cram")
+		req.type = privnode::RegionType::cram;
 	else if (o.type == "sysram")
 		req.type = privnode::RegionType::sysram;
 	else
-		return error("create-region", "--type '" + o.type + "': must be private or sysram");
+		return error("create-region", "--type '" + o.type + "': must be private, cram or sysram");
 	if (!o.size.empty()) {
 		auto sz = privnode::parse_size(o.size);
 		if (!sz)

@@ -51,7 +51,10 @@ nlohmann::ordered_json to_json(const privnode::Region &r, bool human)
 {
 	nlohmann::ordered_json j;
 	j["region"] = r.name;
-	j["type"] = !r.private_type.empty() ? "private" : r.mode == "ram" ? "sysram" : r.mode;
+	j["type"] = r.private_type == "cram"	  ? "cram"
+		    : !r.private_type.empty() ? "private"
+		    : r.mode == "ram"	  ? "sysram"
+					  : r.mode;
 	if (!r.private_type.empty())
 		j["private_type"] = r.private_type;
 	j["size"] = size(r.size, human);

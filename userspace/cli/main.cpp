@@ -53,9 +53,9 @@ int main(int argc, char **argv)
 	create->add_option("-m,--memdev", co.memdev, "CXL memdev, e.g. mem0")->required();
 	create->add_option("-d,--decoder", co.decoder, "Root decoder (default: first that fits)");
 	create->add_option("-s,--size", co.size, "Size: bytes or 256M, 1G... (default: all free)");
-	create->add_option("-t,--type", co.type, "private (a private node) or sysram (ordinary node)")
+	create->add_option("-t,--type", co.type, "private (a private node), cram (a cram node: the device compresses inline) or sysram (ordinary node)")
 		->capture_default_str()
-		->check(CLI::IsMember({"private", "sysram"}));
+		->check(CLI::IsMember({"private", "cram", "sysram"}));
 
 	std::string region;
 	auto *destroy = app.add_subcommand("destroy-region", "Take a region down and delete it");

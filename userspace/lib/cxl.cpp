@@ -72,10 +72,11 @@ Result<std::vector<std::uint64_t>> dax_blocks(const Sysfs &sys, const std::strin
 	if (!sys.exists(base))
 		return fail(ENODEV, base, "no such dax device");
 	const std::string driver = sys.link_name(base + "/driver");
-	if (driver != "kmem" && driver != kDaxPrivateDriver)
+	if (driver != "kmem" && driver != kDaxPrivateDriver && driver != kDaxCramDriver)
 		return fail(EINVAL, base + "/driver",
 			    "bound to '" + (driver.empty() ? std::string("nothing") : driver) +
-				    "', not kmem or " + kDaxPrivateDriver + ": its memory is not hot-added");
+				    "', not kmem, " + kDaxPrivateDriver + " or " + kDaxCramDriver +
+				    ": its memory is not hot-added");
 	auto start = sys.read_u64(base + "/resource");
 	auto size = sys.read_u64(base + "/size");
 	auto bs = block_size(sys);
@@ -312,7 +313,10 @@ Result<Region> create_region(const Sysfs &sys, const CreateRegion &req, const St
 		return fail(EINVAL, dev(req.memdev, "ram/size"), "memdev has no volatile capacity");
 
 	// The root decoder: the one asked for, or the first that can do it.
-	const bool priv = req.type == RegionType::private_;
+	const bool priv = req.type != RegionType::sysram;
+	const bool cram = req.type == RegionType::cram;
+	// the dax driver that must take a private region's memory
+	const std::string priv_driver = cram ? kDaxCramDriver : kDaxPrivateDriver;
 	const auto roots = list_root_decoders(sys);
 	if (!roots)
 		return std::unexpected(roots.error());
@@ -382,7 +386,7 @@ Result<Region> create_region(const Sysfs &sys, const CreateRegion &req, const St
 		{dev(ep, "mode"), "ram"},
 	};
 	if (priv)
-		geometry.insert(geometry.begin(), {dev(region, "private_type"), "basic"});
+		geometry.insert(geometry.begin(), {dev(region, "private_type"), cram ? "cram" : "basic"});
 	for (const auto &[path, value] : geometry)
 		if (auto st = step(path, value); !st)
 			return with_rollback(st.error(), undo);
@@ -419,7 +423,7 @@ Result<Region> create_region(const Sysfs &sys, const CreateRegion &req, const St
 		if (!rr || rr->dax.empty())
 			return false;
 		const std::string got = sys.link_name(std::string(kDaxDevices) + "/" + rr->dax + "/driver");
-		return priv ? got == kDaxPrivateDriver : !got.empty();
+		return priv ? got == priv_driver : !got.empty();
 	};
 	auto r = read_region(sys, region);
 	while (!settled(r) && std::chrono::steady_clock::now() < deadline) {
@@ -435,9 +439,9 @@ Result<Region> create_region(const Sysfs &sys, const CreateRegion &req, const St
 		// which hot-adds the memory as a private node: check it did.
 		const std::string drv = std::string(kDaxDevices) + "/" + r->dax + "/driver";
 		const std::string got = sys.link_name(drv);
-		if (got != kDaxPrivateDriver)
+		if (got != priv_driver)
 			return with_rollback(Error{ENODEV, drv,
-						   "bound to '" + got + "', not " + kDaxPrivateDriver +
+						   "bound to '" + got + "', not " + priv_driver +
 							   ": the memory is not a private node"},
 					     undo);
 	} else {
@@ -462,7 +466,8 @@ Status destroy_region(const Sysfs &sys, const std::string &name, const StepLog &
 	// use) goes first and undoes itself; nothing else has changed then.
 	const std::string dax_driver =
 		r->dax.empty() ? "" : sys.link_name(std::string(kDaxDevices) + "/" + r->dax + "/driver");
-	const bool offlined = dax_driver == "kmem" || dax_driver == kDaxPrivateDriver;
+	const bool offlined = dax_driver == "kmem" || dax_driver == kDaxPrivateDriver ||
+			      dax_driver == kDaxCramDriver;
 	if (offlined) {
 		say("offline memory of " + r->dax);
 		if (auto st = offline_dax_memory(sys, r->dax); !st) {

@@ -128,7 +128,7 @@ TEST_CASE("privnodectl create-region: bad input is refused with the reason")
 			     "memdev: No such device\n");
 	auto type = privnodectl(fake, "create-region -m mem0 -t zram");
 	CHECK(type.rc >= 100); // bad usage, as the man page says
-	CHECK_THAT(type.err, ContainsSubstring("--type: zram not in {private,sysram}"));
+	CHECK_THAT(type.err, ContainsSubstring("--type: zram not in {private,cram,sysram}"));
 	auto node = privnodectl(fake, "show -1");
 	CHECK(node.rc >= 100);
 	CHECK_THAT(node.err, ContainsSubstring("Value -1 not in range 0 to 1023"));

@@ -258,6 +258,38 @@ TEST_CASE("create-region private: private_type set, memory left to kmem_private"
 	CHECK(fake.get("/sys/devices/system/memory/memory128/state") == "offline");
 }
 
+TEST_CASE("create-region cram: private_type cram, memory left to cxl_cram")
+{
+	FakeSysfs fake;
+	fake.cxl(true);
+	fake.dir("/sys/bus/dax/drivers/cxl_cram");
+	fake.link("/sys/bus/dax/devices/dax0.0/driver", "../../drivers/cxl_cram");
+	Sysfs sys(fake.root());
+	auto r = create_region(sys, {.memdev = "mem0", .type = RegionType::cram});
+	REQUIRE(r);
+	CHECK(fake.writes().at(1) == C + "/region0/private_type cram");
+	CHECK(fake.get(R + "/private_type") == "cram");
+	CHECK(fake.get(R + "/commit") == "1");
+	CHECK(r->dax == "dax0.0");
+	// cxl_cram hot-adds the memory itself: nothing is onlined by hand
+	CHECK(fake.get("/sys/devices/system/memory/memory128/state") == "offline");
+}
+
+TEST_CASE("create-region cram: a dax device taken by kmem_private instead is rolled back")
+{
+	FakeSysfs fake;
+	fake.cxl(true);
+	Sysfs sys(fake.root());
+	auto r = create_region(sys, {.memdev = "mem0", .type = RegionType::cram});
+	REQUIRE_FALSE(r);
+	CHECK(r.error().err == ENODEV);
+	CHECK(r.error().path == "/sys/bus/dax/devices/dax0.0/driver");
+	CHECK_THAT(r.error().what, ContainsSubstring("bound to 'kmem_private', not cxl_cram"));
+	CHECK(fake.get(R + "/commit") == "0");
+	CHECK(fake.get(C + "/decoder2.0/dpa_size") == "0");
+	CHECK(fake.get(C + "/decoder0.0/delete_region") == "region0");
+}
+
 TEST_CASE("create-region private: a dax device not taken by kmem_private is rolled back")
 {
 	FakeSysfs fake;

@@ -26,6 +26,8 @@ inline constexpr const char *kMemoryDir = "/sys/devices/system/memory";
 inline constexpr const char *kDaxDevices = "/sys/bus/dax/devices";
 // The dax driver that hot-adds a private region's memory as a private node.
 inline constexpr const char *kDaxPrivateDriver = "kmem_private";
+// The dax driver that makes a cram region's memory a cram node.
+inline constexpr const char *kDaxCramDriver = "cxl_cram";
 // Regions must be a multiple of this per interleave way (CXL HDM decoders).
 inline constexpr std::uint64_t kRegionAlign = 256ull << 20;
 
@@ -47,7 +49,10 @@ struct RootDecoder {
 	std::uint64_t granularity = 0;
 };
 
-enum class RegionType { sysram, private_ };
+// sysram: an ordinary node; private_: a private node (private_type basic,
+// kmem_private); cram: a cram node on a device that compresses inline
+// (private_type cram, cxl_cram).
+enum class RegionType { sysram, private_, cram };
 
 struct Region {
 	std::string name;        // region0
