@@ -26,7 +26,9 @@
 //
 // storm runs, for S seconds and together: a demoter (memory.reclaim of the
 // cgroup, as demote), a writer (random pages; a page on NODE before the
-// write must be in another frame after it: no store reaches the node), and
+// write must be in another frame after it, or have faulted (cram's
+// write_faults counter) and come back by demotion: no store reaches the
+// node), and
 // a forker (children that read random pages and exit, tearing down their
 // copies of the page tables). A watchdog fails the run if any of the three
 // makes no progress for 30 s (livelock). Every checksum must hold at the
@@ -45,6 +47,7 @@
 #include <fcntl.h>
 #include <linux/mempolicy.h>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <sys/wait.h>
@@ -287,6 +290,21 @@ int do_demote(const Args &a)
 }
 
 // The node and frame of page @i of @m, or -1.
+// /sys/kernel/mm/cram/nodeN/NAME, or nullopt with a message
+std::optional<long> cram_counter(int node, const char *name)
+{
+	const std::string path = "/sys/kernel/mm/cram/node" + std::to_string(node) + "/" + name;
+	FILE *f = std::fopen(path.c_str(), "re");
+	long v;
+	const bool ok = f && std::fscanf(f, "%ld", &v) == 1;
+	if (f)
+		std::fclose(f);
+	if (ok)
+		return v;
+	std::fprintf(stderr, "privnode-cram: %s: %s\n", path.c_str(), f ? "not a number" : std::strerror(errno));
+	return std::nullopt;
+}
+
 int node_of(const Mapping &m, size_t i)
 {
 	void *addr = m.page(i);
@@ -303,7 +321,7 @@ int do_storm(const Args &a)
 		return 1;
 	Pages p(a.pages, Content::Text);
 	std::mutex lock; // the writer's pages and checksums against the forker
-	std::atomic<long> demotes{0}, writes{0}, forks{0}, stayed{0}, on_node_writes{0};
+	std::atomic<long> demotes{0}, writes{0}, forks{0}, stayed{0}, returned{0}, on_node_writes{0};
 	std::atomic<bool> done{false}, failed{false};
 
 	std::thread demoter([&] {
@@ -313,26 +331,54 @@ int do_storm(const Args &a)
 			demotes++;
 		}
 	});
+	// The writer is the only thread that stores to the pages (the forker's
+	// children only read), so the node's write_faults counter grows across
+	// a write to a page on NODE exactly when that write faulted.
 	std::thread writer([&] {
 		std::mt19937_64 rng(1);
 		while (!done) {
 			const size_t i = rng() % a.pages;
 			std::lock_guard<std::mutex> g(lock);
-			const bool was_on = node_of(p.m, i) == a.node;
-			if (was_on) {
-				// the frame before and after, for this page only
-				const auto pfn0 = frame(p.m, i);
+			if (node_of(p.m, i) != a.node) {
 				p.write(i);
-				const auto pfn1 = frame(p.m, i);
-				if (!pfn0 || !pfn1)
-					failed = true;
-				on_node_writes++;
-				if (pfn0 && pfn1 && *pfn0 && *pfn0 == *pfn1)
-					stayed++;
-			} else {
-				p.write(i);
+				writes++;
+				continue;
 			}
+			// The frame, then the node, then the frame again: the page
+			// sat in that frame on the node while the node was read
+			// (memory offline or eviction may move it off at any time,
+			// and a store to its new frame off the node keeps it).
+			const auto wf0 = cram_counter(a.node, "write_faults");
+			const auto pfn0 = frame(p.m, i);
+			const bool was_on = node_of(p.m, i) == a.node && pfn0 && frame(p.m, i) == pfn0;
+			p.write(i);
 			writes++;
+			if (!was_on)
+				continue;
+			// the frame after, for this page only
+			const auto pfn1 = frame(p.m, i);
+			const auto wf1 = cram_counter(a.node, "write_faults");
+			if (!pfn0 || !pfn1 || !wf0 || !wf1) {
+				failed = true;
+				continue;
+			}
+			on_node_writes++;
+			if (!*pfn0 || *pfn0 != *pfn1)
+				continue;
+			// Same frame. With no fault, the store reached the node.
+			// After a fault, the copy in DRAM was demoted back into
+			// the frame it left (the node's free lists hand out the
+			// frame freed last), unless cram wrote it in place, which
+			// it does only when DRAM is short.
+			if (*wf1 == *wf0) {
+				stayed++;
+				std::fprintf(stderr,
+					     "privnode-cram: storm: page %zu took a write in frame %#llx on node %d "
+					     "without a write fault\n",
+					     i, static_cast<unsigned long long>(*pfn1), a.node);
+			} else {
+				returned++;
+			}
 		}
 	});
 	std::thread forker([&] {
@@ -386,14 +432,15 @@ int do_storm(const Args &a)
 	forker.join();
 	const size_t bad = p.corrupt();
 	std::printf("storm: %d s: %ld memory.reclaim rounds, %ld writes (%ld to pages on node %d, %ld of them in "
-		    "the same frame), %ld forks, %zu corrupt, %zu pages on node %d at the end\n",
+		    "the same frame without a fault, %ld copied and demoted back into it), %ld forks, %zu corrupt, "
+		    "%zu pages on node %d at the end\n",
 		    a.seconds, demotes.load(), writes.load(), on_node_writes.load(), a.node, stayed.load(),
-		    forks.load(), bad, count_on(where(p.m), a.node), a.node);
+		    returned.load(), forks.load(), bad, count_on(where(p.m), a.node), a.node);
 	if (failed || bad || stayed || !on_node_writes) {
 		std::fprintf(stderr, "privnode-cram: storm: %s\n",
 			     failed	      ? "a call or a child failed"
 			     : bad	      ? "corrupt pages"
-			     : stayed	      ? "a write to a page on the node kept its frame"
+			     : stayed	      ? "a write reached a page on the node without a fault"
 					      : "no write hit a page on the node: this test could not tell");
 		return 1;
 	}
