@@ -20,8 +20,9 @@ PKGS=(
 	libfdt-dev libslirp-dev python3-venv
 	# firmware for the guest (the +ds orig tarball has none)
 	qemu-system-data seabios
-	# userspace
+	# userspace (gnuplot-nox: cramstat --plot, and its unit test)
 	cmake g++ libcli11-dev nlohmann-json3-dev libnuma-dev libcxl-dev libdaxctl-dev uuid-dev
+	gnuplot-nox
 	# guest initramfs
 	busybox-static ndctl daxctl numactl
 	# tools used by the harness
