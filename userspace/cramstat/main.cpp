@@ -100,6 +100,17 @@ int main(int argc, char **argv)
 		return kExitUsage;
 	}
 
+	if (!plot_file.empty()) {
+		// fail before the recording, not after it
+		if (!have_gnuplot())
+			return error("--plot needs gnuplot, which is not installed (Debian package "
+				     "gnuplot-nox: apt-get install gnuplot-nox)");
+		int fd = ::open(plot_file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return error(plot_file + ": cannot write the plot: " + std::strerror(errno));
+		::close(fd);
+	}
+
 	Reader reader{privnode::Sysfs(root)};
 	std::vector<int> watched;
 	if (only.empty()) {
@@ -131,16 +142,6 @@ int main(int argc, char **argv)
 		return error("nothing to watch: no cram node and no zswap");
 	if (watched.empty())
 		std::cerr << "cramstat: no cram node now; showing zswap only\n";
-	if (!plot_file.empty()) {
-		// fail before the recording, not after it
-		if (!have_gnuplot())
-			return error("--plot needs gnuplot, which is not installed (Debian package "
-				     "gnuplot-nox: apt-get install gnuplot-nox)");
-		int fd = ::open(plot_file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-		if (fd < 0)
-			return error(plot_file + ": cannot write the plot: " + std::strerror(errno));
-		::close(fd);
-	}
 
 	struct sigaction sa{};
 	sa.sa_handler = on_stop; // no SA_RESTART: the sleep ends at once

@@ -538,6 +538,10 @@ TEST_CASE("cramstat --plot: an SVG from gnuplot, or a clear error naming the pac
 
 	if (!have_gnuplot())
 		SKIP("gnuplot is not installed (gnuplot-nox, scripts/install-deps.sh)");
+	auto nowhere = cramstat_run(f, "-c 1 -i 0.05 --plot " + (f.root() / "no/such/dir.svg").string());
+	CHECK(nowhere.rc == 1);
+	CHECK(nowhere.out.empty());
+	CHECK_THAT(nowhere.err, ContainsSubstring("dir.svg: cannot write the plot: No such file or directory"));
 	auto p = cramstat_run(f, "--csv -c 3 -i 0.05 --plot " + svg);
 	REQUIRE(p.rc == 0);
 	CHECK_THAT(p.err, ContainsSubstring("3 samples plotted"));
