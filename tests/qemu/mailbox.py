@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Host-side check of the compressed CXL device's mailbox, no guest: QEMU
+runs with -accel qtest, this script programs the root port and the type 3
+device's BAR through PCI config cycles and drives the primary mailbox
+directly (qemu/README.md).
+
+    mailbox.py QEMU on    compressed=on: the CEL lists C000h, C001h and
+                          4402h; Media Operations Discovery; Zero refuses
+                          bad ranges, zeroes a file-backed memdev's pages
+                          and their cost goes (QMP cxl-compressed-query)
+    mailbox.py QEMU off   compressed=off: no C000h/C001h in the CEL, and
+                          C000h is an unknown command
+
+Prints one "ok"/"FAIL" line a check; exits 1 if any failed.
+"""
+import json, os, socket, subprocess, sys, tempfile, time
+
+QEMU, MODE = sys.argv[1], sys.argv[2]
+if MODE not in ("on", "off"):
+    sys.exit("usage: mailbox.py QEMU on|off")
+D = tempfile.mkdtemp(prefix="cxl-mailbox.")
+FILE = D + "/mem"
+if MODE == "on":
+    with open(FILE, "wb") as f:
+        f.truncate(256 << 20); f.seek(0); f.write(os.urandom(8 << 20))
+dev = "cxl-type3,bus=root_port13,volatile-memdev=m,id=t3"
+dev += ",compressed=on,physical-size=128M" if MODE == "on" else ""
+for s in ("q.sock", "t.sock"):
+    if os.path.exists(D + "/" + s): os.unlink(D + "/" + s)
+ts = socket.socket(socket.AF_UNIX); ts.bind(D + "/t.sock"); ts.listen(1)
+p = subprocess.Popen([QEMU, "-L", "/usr/share/qemu", "-L", "/usr/share/seabios", "-nodefaults", "-display", "none", "-machine", "q35,cxl=on",
+    "-accel", "qtest", "-qtest", "unix:" + D + "/t.sock", "-m", "512M",
+    "-object", "memory-backend-file,id=m,share=on,mem-path=%s,size=256M" % FILE,
+    "-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
+    "-device", "cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2",
+    "-device", dev, "-machine", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G",
+    "-qmp", "unix:%s/q.sock,server=on,wait=off" % D])
+c, _ = ts.accept(); tf = c.makefile("rw")
+def qt(cmd):
+    tf.write(cmd + "\n"); tf.flush()
+    while True:
+        l = tf.readline().strip()
+        if l.startswith("OK") or l.startswith("FAIL") or l.startswith("ERR"):
+            return l
+def cfg(b, d, reg, val=None, w=4):
+    a = 0x80000000 | b << 16 | d << 11 | (reg & 0xfc)
+    qt("outl 0xcf8 %#x" % a)
+    if val is None:
+        return int(qt("inl 0xcfc").split()[1], 16)
+    qt("outl 0xcfc %#x" % val)
+for _ in range(50):
+    try:
+        qs = socket.socket(socket.AF_UNIX); qs.connect(D + "/q.sock"); break
+    except OSError: time.sleep(0.1)
+qf = qs.makefile("rw"); qf.readline()
+def qmp(cmd, args=None):
+    qf.write(json.dumps({"execute": cmd, "arguments": args or {}}) + "\n"); qf.flush()
+    while True:
+        r = json.loads(qf.readline())
+        if "return" in r or "error" in r: return r
+qmp("qmp_capabilities")
+# root port 12:00.0 -> bus 13; window 0xe0000000-0xe0ffffff; type3 BAR2 there
+cfg(12, 0, 0x18, 12 | 13 << 8 | 13 << 16)
+cfg(12, 0, 0x20, (0xe000) | (0xe000 << 16))
+cfg(12, 0, 0x04, 0x6)
+assert cfg(13, 0, 0) & 0xffff == 0x8086, hex(cfg(13, 0, 0))
+cfg(13, 0, 0x18, 0xe0000004); cfg(13, 0, 0x1c, 0)
+cfg(13, 0, 0x04, 0x6)
+MB = 0xe0000000 + 0x88
+assert int(qt("readl %#x" % MB).split()[1], 16) & 0x1f == 11, "no mailbox at BAR2+0x88"
+def mbox(op, payload=b""):
+    if payload:
+        qt("write %#x %d 0x%s" % (MB + 0x20, len(payload), payload.hex()))
+    qt("writeq %#x %#x" % (MB + 8, (op & 0xffff) | len(payload) << 16))
+    qt("writel %#x 1" % (MB + 4))
+    sts = int(qt("readq %#x" % (MB + 0x10)).split()[1], 16)
+    cmd = int(qt("readq %#x" % (MB + 8)).split()[1], 16)
+    n = (cmd >> 16) & 0xfffff
+    out = bytes.fromhex(qt("read %#x %d" % (MB + 0x20, n)).split()[1][2:]) if n else b""
+    return (sts >> 32) & 0xffff, out
+fails = 0
+def check(what, ok):
+    global fails
+    print(("ok   " if ok else "FAIL ") + what); fails += not ok
+cel_uuid = bytes.fromhex("0da9c0b5bf414b788f7996b1623b3f17")
+rc, out = mbox(0x0401, cel_uuid + (0).to_bytes(4, "little") + (1024).to_bytes(4, "little"))
+ops = {int.from_bytes(out[i:i + 2], "little") for i in range(0, len(out), 4)}
+check("Get Log (CEL) succeeds (%d entries)" % len(ops), rc == 0 and len(ops) > 10)
+if MODE == "off":
+    check("compressed=off: no C000h/C001h in the CEL", not ({0xc000, 0xc001} & ops))
+    rc, _ = mbox(0xc000)
+    check("compressed=off: C000h is an unknown command (rc %#x)" % rc, rc == 0x3)
+else:
+    check("compressed=on: C000h, C001h and 4402h in the CEL", {0xc000, 0xc001, 0x4402} <= ops)
+    rc, out = mbox(0x4402, bytes([0, 0, 0, 0]) + (0).to_bytes(4, "little") + (0).to_bytes(2, "little") + (8).to_bytes(2, "little"))
+    check("Discovery: granularity 64, 2 operations (0,0) (1,1): rc %#x %s" % (rc, out.hex()),
+          rc == 0 and out == (64).to_bytes(8, "little") + bytes([2, 0, 2, 0, 0, 0, 1, 1]))
+    s0 = qmp("cxl-compressed-query", {"path": "/machine/peripheral/t3"})["return"]
+    rng = lambda a, l: a.to_bytes(8, "little") + l.to_bytes(8, "little")
+    rc, _ = mbox(0x4402, bytes([1, 1, 0, 0]) + (1).to_bytes(4, "little") + rng(32, 64))
+    check("Zero: unaligned range refused (rc %#x, Invalid Input)" % rc, rc == 0x2)
+    rc, _ = mbox(0x4402, bytes([1, 1, 0, 0]) + (1).to_bytes(4, "little") + rng(255 << 20, 2 << 20))
+    check("Zero: range past the capacity refused (rc %#x, Invalid PA)" % rc, rc == 0xf)
+    rc, _ = mbox(0x4402, bytes([1, 1, 0, 0]) + (2).to_bytes(4, "little") + rng(0, 2 << 20) + rng(2 << 20, (2 << 20) + 64))
+    s1 = qmp("cxl-compressed-query", {"path": "/machine/peripheral/t3"})["return"]
+    print("     physical used %d -> %d, logical used %d -> %d" % (s0["physical-used"], s1["physical-used"], s0["logical-used"], s1["logical-used"]))
+    check("Zero of 4 MiB + 64 bytes: rc %#x, the 1024 zeroed pages cost nothing, the partly zeroed one is charged again" % rc,
+          rc == 0 and s1["logical-used"] == s0["logical-used"] - (1024 << 12) and
+          s0["physical-used"] - s1["physical-used"] >= (1024 << 12))
+    with open(FILE, "rb") as f:
+        head = f.read((4 << 20) + 64); rest = f.read(64)
+    check("the backend holds zeroes there, and data after", head == bytes(len(head)) and rest != bytes(64))
+p.terminate(); p.wait()
+for n in ("mem", "q.sock", "t.sock"):
+    if os.path.exists(D + "/" + n):
+        os.unlink(D + "/" + n)
+os.rmdir(D)
+sys.exit(1 if fails else 0)
