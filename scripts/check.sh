@@ -66,6 +66,27 @@ kernel=$("$here/build-kernel.sh" "$variant")
 stage "QEMU build"
 qemu=$("$here/build-qemu.sh")
 
+stage "QEMU device checks (host side)"
+# The compressed device's mailbox under -accel qtest, no guest
+# (tests/qemu/mailbox.py): the CEL with and without compressed=on, Media
+# Operations. One "ok"/"FAIL" line a check.
+qlog=$PRIVNODE_CACHE/logs/qemu-mailbox.log
+: >"$qlog"
+: >"$qlog.stderr"
+for m in on off; do
+	out=$(python3 "$PRIVNODE_TOP/tests/qemu/mailbox.py" "$qemu" "$m" 2>>"$qlog.stderr") ||
+		grep -q '^FAIL' <<<"$out" ||
+		out+=$'\n'"FAIL mailbox.py $m stopped with an error (log: $qlog.stderr)"
+	echo "$out" >>"$qlog"
+done
+qok=$(grep -c '^ok' "$qlog" || true)
+qbad=$(grep -c '^FAIL' "$qlog" || true)
+grep '^FAIL' "$qlog" >&2 || true
+passed=$((passed + qok))
+failed=$((failed + qbad))
+[ "$qbad" = 0 ] || failures+=("QEMU device checks: $qbad failed (log: $qlog)")
+echo "QEMU device checks: $qok passed, $qbad failed" >&2
+
 if [ -x "$here/build-selftests.sh" ]; then
 	stage "kernel selftests for the guest"
 	"$here/build-selftests.sh"

@@ -35,7 +35,21 @@ p = subprocess.Popen([QEMU, "-L", "/usr/share/qemu", "-L", "/usr/share/seabios",
     "-device", "cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2",
     "-device", dev, "-machine", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G",
     "-qmp", "unix:%s/q.sock,server=on,wait=off" % D])
-c, _ = ts.accept(); tf = c.makefile("rw")
+# a QEMU that does not start or hangs fails the run, never blocks it
+ts.settimeout(1)
+c = None
+for _ in range(30):
+    try:
+        c, _ = ts.accept()
+        break
+    except socket.timeout:
+        if p.poll() is not None:
+            break
+if c is None:
+    p.kill()
+    sys.exit("QEMU did not connect to the qtest socket (exit status %s)" % p.poll())
+c.settimeout(30)
+tf = c.makefile("rw")
 def qt(cmd):
     tf.write(cmd + "\n"); tf.flush()
     while True:
@@ -52,6 +66,7 @@ for _ in range(50):
     try:
         qs = socket.socket(socket.AF_UNIX); qs.connect(D + "/q.sock"); break
     except OSError: time.sleep(0.1)
+qs.settimeout(30)
 qf = qs.makefile("rw"); qf.readline()
 def qmp(cmd, args=None):
     qf.write(json.dumps({"execute": cmd, "arguments": args or {}}) + "\n"); qf.flush()
