@@ -222,6 +222,7 @@
 #include "placement.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <atomic>
 #include <cerrno>
 #include <csetjmp>
@@ -1492,19 +1493,30 @@ int do_demote(const Args &a)
 	} else if (a.pressure) {
 		// Fill node ord past its free memory: its kswapd and direct
 		// reclaim take the oldest pages first, which are m's.
-		const long free_kb = node_free_kb(ord);
-		if (free_kb < 0)
-			return fail_errno("read MemFree of node " + std::to_string(ord));
-		Mapping ballast(static_cast<size_t>(free_kb) / 4 + a.pages / 2);
-		if (madvise(ballast.page(0), ballast.bytes(), MADV_NOHUGEPAGE) < 0)
-			return fail_errno("madvise(MADV_NOHUGEPAGE) of the ballast");
-		// one repeated byte: zram stores such pages in no memory, so
-		// paging them out relieves the node even if m's pages cannot go
-		// anywhere but zram
-		for (size_t i = 0; i < ballast.pages(); i++)
-			std::memset(ballast.page(i), 0x5a, Mapping::page_size());
-		std::printf("demote: %zu pages of ballast filled (node %d had %ld kB free)\n", ballast.pages(), ord,
-			    free_kb);
+		// Up to three rounds, each sized from MemFree then: memory freed
+		// after a reading (early in boot, say) can leave a round short
+		// of pressure.
+		std::vector<std::unique_ptr<Mapping>> ballast;
+		for (int round = 0; round < 3; round++) {
+			const long free_kb = node_free_kb(ord);
+			if (free_kb < 0)
+				return fail_errno("read MemFree of node " + std::to_string(ord));
+			Mapping &b = *ballast.emplace_back(
+				std::make_unique<Mapping>(static_cast<size_t>(free_kb) / 4 + a.pages / 2));
+			if (madvise(b.page(0), b.bytes(), MADV_NOHUGEPAGE) < 0)
+				return fail_errno("madvise(MADV_NOHUGEPAGE) of the ballast");
+			// one repeated byte: zram stores such pages in no memory,
+			// so paging them out relieves the node even if m's pages
+			// cannot go anywhere but zram
+			for (size_t i = 0; i < b.pages(); i++)
+				std::memset(b.page(i), 0x5a, Mapping::page_size());
+			std::printf("demote: %zu pages of ballast filled (node %d had %ld kB free)\n", b.pages(), ord,
+				    free_kb);
+			const auto now = where(m);
+			const size_t moved = m.pages() - static_cast<size_t>(std::count(now.begin(), now.end(), ord));
+			if (moved >= m.pages() / 4)
+				break;
+		}
 	} else {
 		const std::string bytes = std::to_string(m.bytes() / 2) + "\n";
 		int err = write_errno(reclaim, bytes);
