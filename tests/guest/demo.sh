@@ -11,6 +11,20 @@
 
 say() { printf '\n\033[1m### %s\033[0m\n' "$*"; }
 run() { echo "# $*" >&2; "$@"; }
+# demote NODE PAGES: demotion on, a cgroup "demo" with the memory
+# controller, and privnode-cram demote of PAGES text pages onto NODE in it
+# (memory.reclaim); demotion_enabled is put back by undemote
+demote() {
+	demote0=$(cat /sys/kernel/mm/numa/demotion_enabled)
+	echo true >/sys/kernel/mm/numa/demotion_enabled
+	echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+	mkdir -p /sys/fs/cgroup/demo
+	run sh -c "echo \$\$ >/sys/fs/cgroup/demo/cgroup.procs && exec privnode-cram demote $1 --pages $2 --content text"
+}
+undemote() {
+	rmdir /sys/fs/cgroup/demo
+	echo "$demote0" >/sys/kernel/mm/numa/demotion_enabled
+}
 
 set -e
 mem=$(cxl_first_memdev) || { echo "demo: no CXL memdev found" >&2; exit 1; }
@@ -106,15 +120,10 @@ if [ "$type" = private ] && [ -d /sys/bus/dax/drivers/cxl_cram ]; then
 	device_figures
 
 	say "Demotion onto the CXL cram node: memory.reclaim moves 4096 cold text pages there; reads take no fault"
-	demote0=$(cat /sys/kernel/mm/numa/demotion_enabled)
-	echo true >/sys/kernel/mm/numa/demotion_enabled
-	echo +memory >/sys/fs/cgroup/cgroup.subtree_control
-	mkdir -p /sys/fs/cgroup/demo
-	run sh -c "echo \$\$ >/sys/fs/cgroup/demo/cgroup.procs && exec privnode-cram demote $cnid --pages 4096 --content text"
+	demote "$cnid" 4096
 	for f in demoted write_faults promoted zeroed; do echo "cram $f: $(cat $C/$f)"; done
 	device_figures
-	rmdir /sys/fs/cgroup/demo
-	echo "$demote0" >/sys/kernel/mm/numa/demotion_enabled
+	undemote
 	run privnodectl -v destroy-region "$cregion"
 fi
 
@@ -134,11 +143,7 @@ if cs_available && DAX=$(cs_dax) && CN=$(cs_node); then
 	echo "node $CN: owner $(cat "$NODE/node$CN/private/owner"); ops: $(cat "$NODE/node$CN/private/ops"); state: $(cat $C/state); capacity: $(cat $C/capacity_bytes) bytes; watermarks (per mille): low $(cat $C/wm_low) high $(cat $C/wm_high) critical $(cat $C/wm_critical)"
 
 	say "Demotion: memory.reclaim moves a cgroup's cold text pages to the node; reads take no fault; a write copies the page back to DRAM"
-	demote0=$(cat /sys/kernel/mm/numa/demotion_enabled)
-	echo true >/sys/kernel/mm/numa/demotion_enabled
-	echo +memory >/sys/fs/cgroup/cgroup.subtree_control
-	mkdir -p /sys/fs/cgroup/demo
-	run sh -c "echo \$\$ >/sys/fs/cgroup/demo/cgroup.procs && exec privnode-cram demote $CN --pages 2048 --content text"
+	demote "$CN" 2048
 	for f in demoted write_faults promoted zeroed physical_bytes; do echo "$f: $(cat $C/$f)"; done
 
 	say "Backpressure: 3000 random pages (incompressible) held on the node, then the device reports only 8 MiB"
@@ -158,6 +163,5 @@ if cs_available && DAX=$(cs_dax) && CN=$(cs_node); then
 	cat /tmp/cram-hold.out
 	run sh -c "echo $DAX >$CS_DRV/unbind"
 	cs_park	# back on device_dax, where kmem cannot take it
-	rmdir /sys/fs/cgroup/demo
-	echo "$demote0" >/sys/kernel/mm/numa/demotion_enabled
+	undemote
 fi
