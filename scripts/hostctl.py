@@ -25,6 +25,7 @@ ALLOWED = frozenset({
     "cxl-compressed-query",
     "cxl-compressed-force-ratio",
     "cxl-compressed-fill",
+    "cxl-compressed-reset-max",
     "cxl-compressed-inject-event",
     "query-status",
 })
