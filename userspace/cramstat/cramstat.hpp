@@ -33,6 +33,11 @@ consteval size_t counter_index(std::string_view name)
 			return i;
 	throw "no such cram counter";
 }
+// The counters the terminal view and the plot show as rates.
+inline constexpr size_t kDemoted = counter_index("demoted");
+inline constexpr size_t kPromoted = counter_index("promoted");
+inline constexpr size_t kDenied = counter_index("denied");
+inline constexpr size_t kWriteFaults = counter_index("write_faults");
 
 // One reading of /sys/kernel/mm/cram/nodeN/.
 struct NodeReading {

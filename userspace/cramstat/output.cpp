@@ -13,11 +13,6 @@ namespace cramstat {
 
 namespace {
 
-constexpr size_t kDemoted = counter_index("demoted");
-constexpr size_t kPromoted = counter_index("promoted");
-constexpr size_t kDenied = counter_index("denied");
-constexpr size_t kWriteFaults = counter_index("write_faults");
-
 std::string fmt(const char *f, double v)
 {
 	char buf[64];

@@ -19,10 +19,6 @@ namespace cramstat {
 
 namespace {
 
-constexpr size_t kDemoted = counter_index("demoted");
-constexpr size_t kPromoted = counter_index("promoted");
-constexpr size_t kDenied = counter_index("denied");
-constexpr size_t kWriteFaults = counter_index("write_faults");
 constexpr double kMiB = 1024.0 * 1024.0;
 
 // A gnuplot single-quoted string: a quote is written twice.

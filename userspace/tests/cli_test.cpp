@@ -2,6 +2,7 @@
 // privnodectl as a user runs it, against fake sysfs trees: JSON output,
 // exit codes and error messages.
 #include "fake_sysfs.hpp"
+#include "run_command.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
@@ -17,28 +18,12 @@ using Catch::Matchers::ContainsSubstring;
 
 namespace {
 
-struct Run {
-	int rc;
-	std::string out, err;
-};
-
 Run privnodectl(const FakeSysfs &fake, const std::string &args)
 {
 	const fs::path errfile = fake.root() / "stderr";
-	const std::string cmd = std::string(PRIVNODECTL) + " --sysfs-root " + fake.root().string() +
-				" " + args + " 2>" + errfile.string();
-	Run r{};
-	FILE *p = popen(cmd.c_str(), "r");
-	REQUIRE(p);
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-		r.out.append(buf, n);
-	int status = pclose(p);
-	r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	std::ifstream in(errfile);
-	r.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-	return r;
+	return run_command(std::string(PRIVNODECTL) + " --sysfs-root " + fake.root().string() + " " + args +
+				   " 2>" + errfile.string(),
+			   errfile);
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 // files, a node going away; then the binary as a user runs it.
 #include "cramstat.hpp"
 #include "fake_sysfs.hpp"
+#include "run_command.hpp"
 
 #include <catch2/catch_approx.hpp>
 #include <catch2/catch_test_macros.hpp>
@@ -58,30 +59,14 @@ void proc(const FakeSysfs &f, bool zswap = true)
 
 Reader reader(const FakeSysfs &f) { return Reader(privnode::Sysfs(f.root())); }
 
-struct Run {
-	int rc;
-	std::string out, err;
-};
-
 // cramstat under @f with @args (and @env before it, e.g. "PATH=/x"); stdout
 // and stderr kept apart.
 Run cramstat_run(const FakeSysfs &f, const std::string &args, const std::string &env = "")
 {
 	const fs::path errfile = f.root() / "stderr";
-	const std::string cmd = env + " " + CRAMSTAT + " --root " + f.root().string() + " " + args +
-				" 2>" + errfile.string();
-	Run r{};
-	FILE *p = popen(cmd.c_str(), "r");
-	REQUIRE(p);
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-		r.out.append(buf, n);
-	int status = pclose(p);
-	r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	std::ifstream in(errfile);
-	r.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-	return r;
+	return run_command(env + " " + CRAMSTAT + " --root " + f.root().string() + " " + args + " 2>" +
+				   errfile.string(),
+			   errfile);
 }
 
 std::vector<std::string> lines(const std::string &s)
