@@ -9,10 +9,11 @@ export PRIVNODE_CACHE ?= $(HOME)/.cache/privnode
 # Set SUITES=a,b to run some guest suites only (make check, make guest-test).
 export SUITES
 export GUEST_TIMEOUT
+export BENCH_CRAM
 
 .PHONY: help check demo vm guest-test unit deps userspace kernel-tree kernel \
 	kernel-debug qemu initramfs export export-qemu checkpatch check-series \
-	check-debug build-matrix bench bench-mm clean
+	check-debug build-matrix bench bench-mm bench-cram clean
 
 help:
 	@echo "make demo          build everything, boot the CXL guest, show a CXL node in use"
@@ -29,6 +30,7 @@ help:
 	@echo "make kernel-debug  the debug kernel of make check-debug"
 	@echo "make bench         CXL device vs DRAM throughput in one boot (BENCH_MB, BENCH_ROUNDS)"
 	@echo "make bench-mm      the series' cost on ordinary memory: unpatched vs 0/1/8 private nodes (slow)"
+	@echo "make bench-cram    zswap (lz4, zstd) against cram (CXL device, software) at half the DRAM (slow)"
 
 check:
 	@$(S)/check.sh
@@ -52,6 +54,10 @@ bench: deps guest-artifacts
 # Builds the unpatched kernel and the bench kernels itself.
 bench-mm: deps qemu initramfs
 	@$(S)/bench-mm.sh
+
+# Builds the bench kernel itself; BENCH_CRAM=KEY=VALUE,... sizes the run.
+bench-cram: deps qemu initramfs
+	@$(S)/bench-cram.sh
 
 guest-test: deps guest-artifacts
 	@$(S)/guest.sh test

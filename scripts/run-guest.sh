@@ -12,7 +12,8 @@
 # (on|off: the compressed device's direct map, qemu/README.md; default on),
 # GUEST_SMP (number of vCPUs, all on node 0; default 3), GUEST_CPU (QEMU's
 # -cpu; default max, which has 5-level paging), GUEST_TOPOLOGY (cxl, the
-# default, or mm-bench, see below).
+# default, or mm-bench, see below), GUEST_SWAP_DISK (a raw image file the
+# guest sees as a virtio disk, /dev/vda: make bench-cram's swap device).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -77,6 +78,11 @@ elif [ "${GUEST_TOPOLOGY:-cxl}" != cxl ]; then
 	die "GUEST_TOPOLOGY: unknown topology '$GUEST_TOPOLOGY' (cxl, mm-bench)"
 fi
 append+=" ${GUEST_APPEND:-}"
+if [ -n "${GUEST_SWAP_DISK:-}" ]; then
+	[ -f "$GUEST_SWAP_DISK" ] || die "GUEST_SWAP_DISK: no file $GUEST_SWAP_DISK"
+	topology+=(-drive "file=$GUEST_SWAP_DISK,if=none,format=raw,id=swapdisk"
+		-device virtio-blk-pci,drive=swapdisk)
+fi
 
 case "$mode" in
 check)

@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Unit test of scripts/bench-cram-report on made-up runs whose medians,
+ratios and targets are known: report_test.py PATH/TO/bench-cram-report"""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+REPORT = sys.argv.pop(1) if len(sys.argv) > 1 else "scripts/bench-cram-report"
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def run(arm, k, ops_per_s, content="text", pattern="read", **kw):
+    r = {"run": k, "arm": arm, "content": content, "pattern": pattern,
+         "ops_per_s": ops_per_s, "ops": 1000, "reads": 900, "writes": 100,
+         "read_faults": 0, "write_faults": 100, "check_faults": 0, "pages": 500,
+         "dram_saved_bytes": 0, "bad_pages": 0, "zswpin": None, "cram_demoted": None}
+    r.update(kw)
+    return r
+
+
+class Report(unittest.TestCase):
+    def report(self, rows, *extra):
+        d = tempfile.mkdtemp()
+        path = os.path.join(d, "r.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            for r in rows:
+                f.write((r if isinstance(r, str) else json.dumps(r)) + "\n")
+        p = subprocess.run([REPORT, path, os.path.join(d, "out"), *extra],
+                           capture_output=True, text=True, check=False)
+        return p, os.path.join(d, "out")
+
+    def test_ratios_medians_targets(self):
+        rows = []
+        for k, (d, z, c) in enumerate([(1000, 100, 400), (2000, 300, 700), (1500, 200, 900)], 1):
+            rows += [run("dram", k, d),
+                     run("zswap-lz4", k, z, read_faults=450, dram_saved_bytes=20 << 20, zswpin=450),
+                     run("cram-cxl", k, c, dram_saved_bytes=30 << 20, cram_demoted=500,
+                         cram_physical_bytes=16 << 20)]
+        p, out = self.report(rows)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(out, "results.csv"), encoding="utf-8") as f:
+            res = list(csv.DictReader(f))
+        self.assertEqual(len(res), 9)
+        got = {(r["arm"], r["run"]): float(r["throughput_ratio"]) for r in res}
+        self.assertAlmostEqual(got[("zswap-lz4", "2")], 0.15)
+        self.assertAlmostEqual(got[("cram-cxl", "3")], 0.6)
+        with open(os.path.join(out, "summary.csv"), encoding="utf-8") as f:
+            summ = {r["arm"]: r for r in csv.DictReader(f)}
+        # cram ratios 0.4, 0.35, 0.6: median 0.4, range 0.35-0.6
+        self.assertAlmostEqual(float(summ["cram-cxl"]["throughput_ratio_median"]), 0.4)
+        self.assertAlmostEqual(float(summ["cram-cxl"]["throughput_ratio_min"]), 0.35)
+        self.assertAlmostEqual(float(summ["cram-cxl"]["throughput_ratio_max"]), 0.6)
+        self.assertAlmostEqual(float(summ["zswap-lz4"]["read_faults_per_read_median"]), 0.5)
+        self.assertAlmostEqual(float(summ["cram-cxl"]["dram_saved_mib_median"]), 30)
+        self.assertEqual(summ["cram-cxl"]["zswpin_median"], "")  # never read: n/a, not 0
+        md = read(os.path.join(out, "report.md"))
+        # medians of ops/s: cram 700, zswap 200: 3.5x, no read faults
+        self.assertIn("| read-mostly: >= 3x zswap, 0 faults on reads | text | cram-cxl | zswap-lz4 | 3.50x", md)
+        self.assertRegex(md, r"3\.50x, read faults/read 0\.0000 \| yes \|")
+        self.assertRegex(md, r"DRAM saved >= zswap .* 30\.0 vs 20\.0 MiB, 3\.50x \| yes \|")
+        for svg in ("throughput.svg", "dram-saved.svg"):
+            self.assertIn("<svg", read(os.path.join(out, svg)))
+
+    def test_missed_target_says_no(self):
+        rows = [run("dram", 1, 1000), run("zswap-lz4", 1, 300),
+                run("cram-soft", 1, 600, read_faults=3)]
+        p, out = self.report(rows, "--no-plot")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        md = read(os.path.join(out, "report.md"))
+        self.assertRegex(md, r"\| text \| cram-soft \| zswap-lz4 \| 2\.00x, .* \| no \|")
+
+    def test_bad_input_is_refused_with_its_line(self):
+        good = run("dram", 1, 1000)
+        for rows, msg in [
+            ([good, "ok 1 - not json"], ":2: not JSON"),
+            ([good, json.dumps([1])], ":2: not a JSON object"),
+            ([good, run("zswap-lz4", 1, 5, bad_pages=3)], ":2: run 1 zswap-lz4 text read: 3 pages read back wrong"),
+            ([good, run("cram-cxl", 2, 5)], "run 2 text read has no dram arm"),
+            ([{"run": 1, "arm": "dram"}], ":1: no content, pattern"),
+            ([run("dram", 1, None)], ":1: no ops_per_s"),
+            ([run("nvme", 1, 5)], ":1: unknown arm"),
+            ([], "no runs"),
+        ]:
+            p, _ = self.report(rows, "--no-plot")
+            self.assertEqual(p.returncode, 1, msg)
+            self.assertIn(msg, p.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// privnode-workload: the workload of make bench-cram. It fills a working
+// set of anonymous memory with pages of one compressibility, accesses it
+// at random with a read/write mix, then checks every page. With --dram-mb,
+// it first locks down memory on the DRAM node (a ballast) so that only
+// that much of it is left above the node's high watermark: the rest of the
+// working set must go where the kernel sends cold pages (zswap, swap,
+// demotion to a cram node). It prints one JSON object of what it measured
+// and what the kernel did meanwhile (/proc/vmstat, /proc/meminfo, cram).
+//
+//   privnode-workload --mb N --content zero|text|random --pattern read|mixed|write
+//       [--seed N] [--ops N] [--dram-node N] [--dram-mb N] [--label TEXT]
+//
+// Exit 0 when every page read back right, 1 when a page did not or the run
+// could not be set up (the message says why), 2 on bad usage.
+#include "placement.hpp"
+#include "workload.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sched.h>
+#include <sstream>
+#include <string>
+#include <sys/mman.h>
+#include <vector>
+
+#include <linux/mempolicy.h>
+
+using namespace pn;
+using namespace pn::bench;
+using json = nlohmann::ordered_json;
+
+namespace {
+
+const char *const kUsage =
+	"usage: privnode-workload --mb N --content zero|text|random --pattern read|mixed|write\n"
+	"       [--seed N] [--ops N] [--dram-node N] [--dram-mb N] [--label TEXT]\n";
+
+// The counters reported, as deltas over the run (fill, access, check).
+const char *const kVmstat[] = {
+	"zswpin",	     "zswpout",	       "pswpin",	 "pswpout",	     "pgdemote_kswapd",
+	"pgdemote_direct",   "pgpromote_success", "cram_demoted",   "cram_promoted", "cram_write_faults",
+	"cram_written_in_place", "cram_denied",	 "cram_swapped",   "pgmajfault",
+};
+
+struct Options {
+	long mb = 0, ops = -1, dram_node = 0, dram_mb = -1;
+	std::uint64_t seed = 1;
+	std::optional<Content> content;
+	std::optional<Pattern> pattern;
+	std::string label;
+};
+
+[[noreturn]] void die(const std::string &what)
+{
+	std::fprintf(stderr, "privnode-workload: %s\n", what.c_str());
+	std::exit(1);
+}
+
+std::optional<long> number(const char *s)
+{
+	char *end;
+	errno = 0;
+	const long v = std::strtol(s, &end, 0);
+	if (errno || end == s || *end || v < 0)
+		return std::nullopt;
+	return v;
+}
+
+std::optional<Options> parse(int argc, char **argv)
+{
+	Options o;
+	for (int i = 1; i < argc; i++) {
+		const std::string opt = argv[i];
+		if (i + 1 >= argc)
+			return std::nullopt;
+		const char *val = argv[++i];
+		if (opt == "--content") {
+			if (!(o.content = parse_content(val)))
+				return std::nullopt;
+		} else if (opt == "--pattern") {
+			if (!(o.pattern = parse_pattern(val)))
+				return std::nullopt;
+		} else if (opt == "--label") {
+			o.label = val;
+		} else {
+			long *dst = opt == "--mb" ? &o.mb : opt == "--ops" ? &o.ops
+				: opt == "--dram-node" ? &o.dram_node : opt == "--dram-mb" ? &o.dram_mb : nullptr;
+			const auto v = number(val);
+			if (!v || (!dst && opt != "--seed")) {
+				std::fprintf(stderr, "privnode-workload: %s: bad value '%s'\n", opt.c_str(), val);
+				return std::nullopt;
+			}
+			if (dst)
+				*dst = *v;
+			else
+				o.seed = static_cast<std::uint64_t>(*v);
+		}
+	}
+	if (!o.mb || !o.content || !o.pattern)
+		return std::nullopt;
+	return o;
+}
+
+std::map<std::string, long> vmstat()
+{
+	std::map<std::string, long> m;
+	std::ifstream in("/proc/vmstat");
+	std::string k;
+	long v;
+	while (in >> k >> v)
+		m[k] = v;
+	if (m.empty())
+		die("/proc/vmstat: cannot read it");
+	return m;
+}
+
+// kB of @key in /proc/meminfo, or nullopt if it has no such line (a
+// kernel without zswap has no "Zswap:").
+std::optional<long> meminfo_kb(const std::string &key)
+{
+	std::ifstream in("/proc/meminfo");
+	std::string line;
+	while (std::getline(in, line)) {
+		std::istringstream l(line);
+		std::string k;
+		long kb;
+		if (l >> k >> kb && k == key + ":")
+			return kb;
+	}
+	return std::nullopt;
+}
+
+// Sum of the high watermarks of @node's zones, in kB (/proc/zoneinfo).
+long high_watermark_kb(long node)
+{
+	std::ifstream in("/proc/zoneinfo");
+	if (!in)
+		die("/proc/zoneinfo: " + std::string(std::strerror(errno)));
+	std::string line;
+	long pages = 0;
+	bool ours = false, seen = false;
+	const std::string head = "Node " + std::to_string(node) + ",";
+	while (std::getline(in, line)) {
+		if (line.rfind("Node ", 0) == 0) {
+			ours = line.rfind(head, 0) == 0;
+			seen = seen || ours;
+			continue;
+		}
+		std::istringstream l(line);
+		std::string k;
+		long v;
+		if (ours && l >> k >> v && k == "high")
+			pages += v;
+	}
+	if (!seen)
+		die("/proc/zoneinfo: no zones of node " + std::to_string(node));
+	return pages * static_cast<long>(kPageSize / 1024);
+}
+
+// Run on the CPUs of @node, so that "local" means that node.
+void run_on(long node)
+{
+	const std::string path = "/sys/devices/system/node/node" + std::to_string(node) + "/cpulist";
+	std::ifstream in(path);
+	std::string list;
+	if (!(in >> list))
+		die(path + ": node has no CPUs or cannot be read (pick a --dram-node with CPUs)");
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	std::istringstream l(list);
+	std::string range;
+	while (std::getline(l, range, ',')) {
+		unsigned a, b;
+		if (std::sscanf(range.c_str(), "%u-%u", &a, &b) != 2)
+			b = a = static_cast<unsigned>(std::strtoul(range.c_str(), nullptr, 10));
+		for (unsigned c = a; c <= b && c < CPU_SETSIZE; c++)
+			CPU_SET(c, &set);
+	}
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		die("sched_setaffinity to the CPUs of node " + std::to_string(node) + " (" + list +
+		    "): " + std::strerror(errno));
+}
+
+// Lock memory on @node until only @keep_mb of it is free above its high
+// watermark. Returns the ballast's size in bytes (it stays mapped).
+size_t ballast(long node, long keep_mb)
+{
+	const auto free_kb = node_meminfo_kb(static_cast<int>(node), "MemFree");
+	if (!free_kb)
+		die("cannot read node " + std::to_string(node) + "'s MemFree");
+	const long high_kb = high_watermark_kb(node);
+	const long kb = *free_kb - high_kb - keep_mb * 1024;
+	if (kb < 0)
+		die("node " + std::to_string(node) + " has " + std::to_string((*free_kb - high_kb) / 1024) +
+		    " MiB free above its high watermark, less than --dram-mb " + std::to_string(keep_mb));
+	const size_t bytes = static_cast<size_t>(kb) * 1024 / kPageSize * kPageSize;
+	if (!bytes)
+		return 0;
+	void *p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		die("mmap of a " + std::to_string(bytes >> 20) + " MiB ballast: " + std::strerror(errno));
+	NodeMask mask;
+	mask.set(static_cast<int>(node));
+	if (sys_mbind(p, bytes, MPOL_BIND, mask, 0) < 0)
+		die("mbind of the ballast to node " + std::to_string(node) + ": " + std::strerror(errno));
+	if (mlock(p, bytes) < 0)
+		die("mlock of a " + std::to_string(bytes >> 20) + " MiB ballast: " + std::strerror(errno));
+	return bytes;
+}
+
+struct Clock {
+	std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+	double seconds() const { return seconds_since(t0); }
+};
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	const auto opt = parse(argc, argv);
+	if (!opt) {
+		std::fputs(kUsage, stderr);
+		return 2;
+	}
+	const Options &o = *opt;
+	const size_t pages = static_cast<size_t>(o.mb) * (1 << 20) / kPageSize;
+	const auto ops = static_cast<std::uint64_t>(o.ops >= 0 ? o.ops : 2 * static_cast<long>(pages));
+	if (Mapping::page_size() != kPageSize)
+		die("the page size is not 4 KiB");
+
+	run_on(o.dram_node);
+	const size_t ballast_bytes = o.dram_mb >= 0 ? ballast(o.dram_node, o.dram_mb) : 0;
+
+	Mapping m(pages);
+	NodeMask mask;
+	mask.set(static_cast<int>(o.dram_node));
+	if (sys_mbind(m.page(0), m.bytes(), MPOL_BIND, mask, 0) < 0)
+		die("mbind of the working set to node " + std::to_string(o.dram_node) + ": " +
+		    std::strerror(errno));
+
+	const auto vm0 = vmstat();
+	Clock fill;
+	for (size_t i = 0; i < pages; i++)
+		page_contents(o.seed, *o.content, i, 0, reinterpret_cast<std::uint64_t *>(m.page(i)));
+	const double fill_s = fill.seconds();
+
+	// Access: faults counted apart for reads and writes (a getrusage()
+	// where the kind of access changes, so runs of reads cost nothing).
+	std::vector<std::uint32_t> version(pages);
+	Ops seq(o.seed, pages, *o.pattern);
+	std::uint64_t reads = 0, writes = 0, sink = 0;
+	long read_faults = 0, write_faults = 0;
+	bool writing = false;
+	long mark = faults_so_far();
+	if (mark < 0)
+		die("getrusage: " + std::string(std::strerror(errno)));
+	Clock access;
+	for (std::uint64_t n = 0; n < ops; n++) {
+		const Op op = seq.next();
+		if (op.write != writing) {
+			const long now = faults_so_far();
+			(writing ? write_faults : read_faults) += now - mark;
+			mark = now;
+			writing = op.write;
+		}
+		auto *p = reinterpret_cast<volatile std::uint64_t *>(m.page(op.page));
+		if (op.write) {
+			write_slots(o.seed, op.page, ++version[op.page], p);
+			writes++;
+		} else {
+			std::uint64_t s = 0;
+			for (size_t w = 0; w < kWords; w += 8)
+				s += p[w];
+			sink += s;
+			reads++;
+		}
+	}
+	const double access_s = access.seconds();
+	(writing ? write_faults : read_faults) += faults_so_far() - mark;
+
+	// Where the working set is now, before the check pulls it back in.
+	const std::vector<int> status = where(m);
+	long on_dram = 0, elsewhere = 0, absent = 0, unknown = 0;
+	for (int s : status) {
+		if (s == o.dram_node)
+			on_dram++;
+		else if (s >= 0)
+			elsewhere++;
+		else if (s == -ENOENT)
+			absent++;
+		else
+			unknown++;
+	}
+	if (unknown)
+		die(std::to_string(unknown) + " pages of the working set have no node in move_pages()");
+	const auto zswap_kb = meminfo_kb("Zswap"), zswapped_kb = meminfo_kb("Zswapped");
+	long cram_phys = -1, cram_logical = -1;
+	std::error_code ec;
+	for (const auto &e : std::filesystem::directory_iterator("/sys/kernel/mm/cram", ec)) {
+		if (e.path().filename().string().rfind("node", 0) != 0)
+			continue;
+		std::ifstream phys(e.path() / "physical_bytes"), logical(e.path() / "logical_bytes");
+		long p, l;
+		if (phys >> p && logical >> l) {
+			cram_phys = std::max(cram_phys, 0L) + p;
+			cram_logical = std::max(cram_logical, 0L) + l;
+		}
+	}
+
+	// The check: every page as its writes left it; faults here are faults
+	// on reads only.
+	long bad = 0;
+	const long verify_mark = faults_so_far();
+	Clock check;
+	std::vector<std::uint64_t> want(kWords);
+	for (size_t i = 0; i < pages; i++) {
+		page_contents(o.seed, *o.content, i, version[i], want.data());
+		if (std::memcmp(want.data(), m.page(i), kPageSize)) {
+			if (bad < 5)
+				std::fprintf(stderr, "privnode-workload: page %zu (version %u) differs\n", i,
+					     version[i]);
+			bad++;
+		}
+	}
+	const double check_s = check.seconds();
+	const long verify_faults = faults_so_far() - verify_mark;
+	const auto vm1 = vmstat();
+
+	const auto ws = static_cast<long>(m.bytes());
+	json out;
+	out["label"] = o.label;
+	out["mb"] = o.mb;
+	out["content"] = name(*o.content);
+	out["pattern"] = name(*o.pattern);
+	out["seed"] = o.seed;
+	out["dram_node"] = o.dram_node;
+	out["dram_mb"] = o.dram_mb >= 0 ? json(o.dram_mb) : json(nullptr);
+	out["ballast_bytes"] = ballast_bytes;
+	out["fill_s"] = fill_s;
+	out["ops"] = ops;
+	out["reads"] = reads;
+	out["writes"] = writes;
+	out["access_s"] = access_s;
+	out["ops_per_s"] = static_cast<double>(ops) / access_s;
+	out["read_faults"] = read_faults;
+	out["write_faults"] = write_faults;
+	out["faults_per_access"] = static_cast<double>(read_faults + write_faults) / static_cast<double>(ops);
+	out["check_s"] = check_s;
+	out["check_faults"] = verify_faults;
+	out["pages"] = pages;
+	out["pages_dram"] = on_dram;
+	out["pages_elsewhere"] = elsewhere;
+	out["pages_absent"] = absent;
+	out["zswap_pool_bytes"] = zswap_kb ? json(*zswap_kb * 1024) : json(nullptr);
+	out["zswapped_bytes"] = zswapped_kb ? json(*zswapped_kb * 1024) : json(nullptr);
+	out["cram_physical_bytes"] = cram_phys >= 0 ? json(cram_phys) : json(nullptr);
+	out["cram_logical_bytes"] = cram_logical >= 0 ? json(cram_logical) : json(nullptr);
+	// DRAM the working set does not use: neither its pages on the DRAM
+	// node nor zswap's pool (which holds only this run's pages).
+	out["dram_saved_bytes"] = ws - on_dram * static_cast<long>(kPageSize) - (zswap_kb ? *zswap_kb * 1024 : 0);
+	for (const char *k : kVmstat) {
+		const auto a = vm0.find(k), b = vm1.find(k);
+		out[k] = a != vm0.end() && b != vm1.end() ? json(b->second - a->second) : json(nullptr);
+	}
+	out["bad_pages"] = bad;
+	out["sink"] = sink & 1; // keeps the reads
+	std::printf("%s\n", out.dump().c_str());
+	return bad ? 1 : 0;
+}
