@@ -30,7 +30,7 @@ mkdir -p "$out"
 # sparse: the guest's swap, on the host's file system (host page cache)
 truncate -s 1G "$out/swap.img"
 log "bench-cram: one boot, options $opts (about 20 minutes for the defaults)"
-KERNEL=$kernel INITRD=$initrd QEMU=$qemu GUEST_SWAP_DISK=$out/swap.img \
+KERNEL=$kernel INITRD=$initrd QEMU=$qemu GUEST_SWAP_DISK=$out/swap.img GUEST_TOPOLOGY=cram-bench \
 	GUEST_TIMEOUT=${GUEST_TIMEOUT:-7200} GUEST_APPEND="privnode.bench_cram=$opts ${GUEST_APPEND:-}" \
 	"$here/run-guest.sh" check "$out/guest" bench-cram >"$out/guest.log" 2>&1 ||
 	die "the bench-cram boot failed; see $out/guest.log and $out/guest/"

@@ -12,7 +12,7 @@
 # (on|off: the compressed device's direct map, qemu/README.md; default on),
 # GUEST_SMP (number of vCPUs, all on node 0; default 3), GUEST_CPU (QEMU's
 # -cpu; default max, which has 5-level paging), GUEST_TOPOLOGY (cxl, the
-# default, or mm-bench, see below), GUEST_SWAP_DISK (a raw image file the
+# default, mm-bench or cram-bench, see below), GUEST_SWAP_DISK (a raw image file the
 # guest sees as a virtio disk, /dev/vda: make bench-cram's swap device).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,6 +34,13 @@ mode=${1:?usage: run-guest.sh check|demo|shell ...}
 # after these three). The device is our compressed one (qemu/README.md): 256 MiB
 # logical on 128 MiB of physical media.
 smp=${GUEST_SMP:-3}
+cxl=(
+	-object memory-backend-ram,id=cxl-vmem0,share=on,size=256M
+	-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1
+	-device cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2
+	-device cxl-type3,bus=root_port13,volatile-memdev=cxl-vmem0,id=cxl-vmem0,compressed=on,physical-size=128M,direct-map=${CXL_DIRECT_MAP:-on}
+	-machine cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G
+)
 topology=(
 	-machine q35,cxl=on -accel tcg -cpu "${GUEST_CPU:-max}" -smp "$smp"
 	-m 1792M,maxmem=2G,slots=4
@@ -43,11 +50,7 @@ topology=(
 	-numa node,nodeid=0,cpus=0-$((smp - 1)),memdev=ram0
 	-numa node,nodeid=1,memdev=ram1
 	-numa node,nodeid=2,memdev=ram2
-	-object memory-backend-ram,id=cxl-vmem0,share=on,size=256M
-	-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1
-	-device cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2
-	-device cxl-type3,bus=root_port13,volatile-memdev=cxl-vmem0,id=cxl-vmem0,compressed=on,physical-size=128M,direct-map=${CXL_DIRECT_MAP:-on}
-	-machine cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G
+	"${cxl[@]}"
 )
 common=(
 	-L /usr/share/qemu -L /usr/share/seabios
@@ -74,14 +77,31 @@ if [ "${GUEST_TOPOLOGY:-cxl}" = mm-bench ]; then
 		tpn+=",$n:$(printf '%#x' $((0x40000000 + (n - 1) * 0x8000000))):0x8000000"
 	done
 	append="console=ttyS0 panic=-1 oops=panic mem=1G privnode.tpn=${tpn#,}"
+# GUEST_TOPOLOGY=cram-bench (make bench-cram): node 0 as above; node 1 a
+# 256 MiB carve-out for cram_soft (soft-reserved, nothing else on the
+# node); node 2 a 160 MiB ordinary memory node without CPUs, the only
+# user of which is the benchmark's workload, so its free memory is the
+# workload's; the CXL device as above. The firmware's ACPI tables sit at
+# the top of node 2.
+elif [ "${GUEST_TOPOLOGY:-cxl}" = cram-bench ]; then
+	topology=(-machine q35,cxl=on -accel tcg -cpu "${GUEST_CPU:-max}" -smp "$smp"
+		-m 1440M,maxmem=2G,slots=4
+		-object memory-backend-ram,id=ram0,size=1G
+		-object memory-backend-ram,id=ram1,size=256M
+		-object memory-backend-ram,id=ram2,size=160M
+		-numa node,nodeid=0,cpus=0-$((smp - 1)),memdev=ram0
+		-numa node,nodeid=1,memdev=ram1
+		-numa node,nodeid=2,memdev=ram2
+		"${cxl[@]}")
+	append="console=ttyS0 panic=-1 oops=panic memmap=256M%0x40000000-1+0xefffffff"
 elif [ "${GUEST_TOPOLOGY:-cxl}" != cxl ]; then
-	die "GUEST_TOPOLOGY: unknown topology '$GUEST_TOPOLOGY' (cxl, mm-bench)"
+	die "GUEST_TOPOLOGY: unknown topology '$GUEST_TOPOLOGY' (cxl, mm-bench, cram-bench)"
 fi
 append+=" ${GUEST_APPEND:-}"
 if [ -n "${GUEST_SWAP_DISK:-}" ]; then
 	[ -f "$GUEST_SWAP_DISK" ] || die "GUEST_SWAP_DISK: no file $GUEST_SWAP_DISK"
 	topology+=(-drive "file=$GUEST_SWAP_DISK,if=none,format=raw,id=swapdisk"
-		-device virtio-blk-pci,drive=swapdisk)
+		-device virtio-blk-pci,drive=swapdisk,bus=pcie.0)
 fi
 
 case "$mode" in

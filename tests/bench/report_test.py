@@ -46,6 +46,8 @@ class Report(unittest.TestCase):
                      run("zswap-lz4", k, z, read_faults=450, dram_saved_bytes=20 << 20, zswpin=450),
                      run("cram-cxl", k, c, dram_saved_bytes=30 << 20, cram_demoted=500,
                          cram_physical_bytes=16 << 20)]
+        rows.insert(2, {"run": 1, "arm": "zswap-lz4", "content": "text", "pattern": "read",
+                        "oom_killed": True})
         p, out = self.report(rows)
         self.assertEqual(p.returncode, 0, p.stderr)
         with open(os.path.join(out, "results.csv"), encoding="utf-8") as f:
@@ -63,10 +65,14 @@ class Report(unittest.TestCase):
         self.assertAlmostEqual(float(summ["zswap-lz4"]["read_faults_per_read_median"]), 0.5)
         self.assertAlmostEqual(float(summ["cram-cxl"]["dram_saved_mib_median"]), 30)
         self.assertEqual(summ["cram-cxl"]["zswpin_median"], "")  # never read: n/a, not 0
+        self.assertEqual(summ["zswap-lz4"]["runs"], "3")  # the OOM record is no run
+        self.assertEqual(summ["zswap-lz4"]["oom_kills"], "1")
+        self.assertEqual(summ["cram-cxl"]["oom_kills"], "0")
         md = read(os.path.join(out, "report.md"))
         # medians of ops/s: cram 700, zswap 200: 3.5x, no read faults
         self.assertIn("| read-mostly: >= 3x zswap, 0 faults on reads | text | cram-cxl | zswap-lz4 | 3.50x", md)
         self.assertRegex(md, r"3\.50x, read faults/read 0\.0000 \| yes \|")
+        self.assertIn("The OOM killer ended 1 runs, which were run again: zswap-lz4 text/read 1.", md)
         self.assertRegex(md, r"DRAM saved >= zswap .* 30\.0 vs 20\.0 MiB, 3\.50x \| yes \|")
         for svg in ("throughput.svg", "dram-saved.svg"):
             self.assertIn("<svg", read(os.path.join(out, svg)))
@@ -90,6 +96,7 @@ class Report(unittest.TestCase):
             ([run("dram", 1, None)], ":1: no ops_per_s"),
             ([run("nvme", 1, 5)], ":1: unknown arm"),
             ([], "no runs"),
+            ([good, {"run": 1, "arm": "zram", "oom_killed": True}], ":2: OOM record of an unknown arm"),
         ]:
             p, _ = self.report(rows, "--no-plot")
             self.assertEqual(p.returncode, 1, msg)

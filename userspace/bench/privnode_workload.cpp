@@ -16,6 +16,7 @@
 #include "placement.hpp"
 #include "workload.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -48,7 +49,8 @@ const char *const kUsage =
 const char *const kVmstat[] = {
 	"zswpin",	     "zswpout",	       "pswpin",	 "pswpout",	     "pgdemote_kswapd",
 	"pgdemote_direct",   "pgpromote_success", "cram_demoted",   "cram_promoted", "cram_write_faults",
-	"cram_written_in_place", "cram_denied",	 "cram_swapped",   "pgmajfault",
+	"cram_written_in_place", "cram_denied",	 "cram_swapped",   "pgmajfault", "pgsteal_anon",
+	"pgsteal_file",
 };
 
 struct Options {
@@ -166,14 +168,17 @@ long high_watermark_kb(long node)
 	return pages * static_cast<long>(kPageSize / 1024);
 }
 
-// Run on the CPUs of @node, so that "local" means that node.
+// Run on the CPUs of @node, so that "local" means that node; a node without
+// CPUs (a memory-only node) leaves the scheduler's choice alone.
 void run_on(long node)
 {
 	const std::string path = "/sys/devices/system/node/node" + std::to_string(node) + "/cpulist";
 	std::ifstream in(path);
+	if (!in)
+		die(path + ": " + std::strerror(errno) + " (no node " + std::to_string(node) + "?)");
 	std::string list;
 	if (!(in >> list))
-		die(path + ": node has no CPUs or cannot be read (pick a --dram-node with CPUs)");
+		return;
 	cpu_set_t set;
 	CPU_ZERO(&set);
 	std::istringstream l(list);
@@ -190,31 +195,45 @@ void run_on(long node)
 		    "): " + std::strerror(errno));
 }
 
-// Lock memory on @node until only @keep_mb of it is free above its high
-// watermark. Returns the ballast's size in bytes (it stays mapped).
-size_t ballast(long node, long keep_mb)
+// kB free on @node above its high watermark (below it, kswapd reclaims).
+long free_above_high_kb(long node)
 {
 	const auto free_kb = node_meminfo_kb(static_cast<int>(node), "MemFree");
 	if (!free_kb)
 		die("cannot read node " + std::to_string(node) + "'s MemFree");
-	const long high_kb = high_watermark_kb(node);
-	const long kb = *free_kb - high_kb - keep_mb * 1024;
-	if (kb < 0)
-		die("node " + std::to_string(node) + " has " + std::to_string((*free_kb - high_kb) / 1024) +
-		    " MiB free above its high watermark, less than --dram-mb " + std::to_string(keep_mb));
-	const size_t bytes = static_cast<size_t>(kb) * 1024 / kPageSize * kPageSize;
-	if (!bytes)
-		return 0;
-	void *p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		die("mmap of a " + std::to_string(bytes >> 20) + " MiB ballast: " + std::strerror(errno));
+	return *free_kb - high_watermark_kb(node);
+}
+
+// Lock memory on @node until only @keep_mb of it is free above its high
+// watermark. Returns the ballast's size in bytes (it stays mapped). Free
+// pages on per-CPU lists do not show in MemFree until they are drained,
+// so it tops the ballast up until the reading is right (to 1 MiB).
+size_t ballast(long node, long keep_mb)
+{
 	NodeMask mask;
 	mask.set(static_cast<int>(node));
-	if (sys_mbind(p, bytes, MPOL_BIND, mask, 0) < 0)
-		die("mbind of the ballast to node " + std::to_string(node) + ": " + std::strerror(errno));
-	if (mlock(p, bytes) < 0)
-		die("mlock of a " + std::to_string(bytes >> 20) + " MiB ballast: " + std::strerror(errno));
-	return bytes;
+	size_t total = 0;
+	for (int round = 0; round < 8; round++) {
+		const long free_kb = free_above_high_kb(node);
+		const long kb = free_kb - keep_mb * 1024;
+		if (kb < 0 && round == 0)
+			die("node " + std::to_string(node) + " has " + std::to_string(free_kb / 1024) +
+			    " MiB free above its high watermark, less than --dram-mb " + std::to_string(keep_mb));
+		if (kb < 1024)
+			return total;
+		const size_t bytes = static_cast<size_t>(kb) * 1024 / kPageSize * kPageSize;
+		void *p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			die("mmap of a " + std::to_string(bytes >> 20) + " MiB ballast: " + std::strerror(errno));
+		if (sys_mbind(p, bytes, MPOL_BIND, mask, 0) < 0)
+			die("mbind of the ballast to node " + std::to_string(node) + ": " + std::strerror(errno));
+		if (mlock(p, bytes) < 0)
+			die("mlock of a " + std::to_string(bytes >> 20) + " MiB ballast: " + std::strerror(errno));
+		total += bytes;
+	}
+	die("node " + std::to_string(node) + "'s free memory did not settle at --dram-mb " +
+	    std::to_string(keep_mb) + " in 8 rounds of ballast (" + std::to_string(free_above_high_kb(node) / 1024) +
+	    " MiB above the high watermark now)");
 }
 
 struct Clock {
@@ -233,12 +252,14 @@ int main(int argc, char **argv)
 	}
 	const Options &o = *opt;
 	const size_t pages = static_cast<size_t>(o.mb) * (1 << 20) / kPageSize;
-	const auto ops = static_cast<std::uint64_t>(o.ops >= 0 ? o.ops : 2 * static_cast<long>(pages));
+	const auto ops = static_cast<std::uint64_t>(o.ops >= 0 ? o.ops : 16 * static_cast<long>(pages));
 	if (Mapping::page_size() != kPageSize)
 		die("the page size is not 4 KiB");
 
 	run_on(o.dram_node);
 	const size_t ballast_bytes = o.dram_mb >= 0 ? ballast(o.dram_node, o.dram_mb) : 0;
+	// what the working set starts with: free above the high watermark
+	const long free0_kb = free_above_high_kb(o.dram_node);
 
 	Mapping m(pages);
 	NodeMask mask;
@@ -288,13 +309,31 @@ int main(int argc, char **argv)
 	(writing ? write_faults : read_faults) += faults_so_far() - mark;
 
 	// Where the working set is now, before the check pulls it back in.
+	// cram nodes, and what they hold
+	std::vector<int> cram_nodes;
+	long cram_phys = -1, cram_logical = -1;
+	std::error_code ec;
+	for (const auto &e : std::filesystem::directory_iterator("/sys/kernel/mm/cram", ec)) {
+		const std::string n = e.path().filename().string();
+		if (n.rfind("node", 0) != 0)
+			continue;
+		cram_nodes.push_back(std::atoi(n.c_str() + 4));
+		std::ifstream phys(e.path() / "physical_bytes"), logical(e.path() / "logical_bytes");
+		long p, l;
+		if (!(phys >> p && logical >> l))
+			die((e.path() / "physical_bytes").string() + ": cannot read it");
+		cram_phys = std::max(cram_phys, 0L) + p;
+		cram_logical = std::max(cram_logical, 0L) + l;
+	}
 	const std::vector<int> status = where(m);
-	long on_dram = 0, elsewhere = 0, absent = 0, unknown = 0;
+	long on_dram = 0, on_cram = 0, on_other = 0, absent = 0, unknown = 0;
 	for (int s : status) {
 		if (s == o.dram_node)
 			on_dram++;
+		else if (std::find(cram_nodes.begin(), cram_nodes.end(), s) != cram_nodes.end())
+			on_cram++;
 		else if (s >= 0)
-			elsewhere++;
+			on_other++;
 		else if (s == -ENOENT)
 			absent++;
 		else
@@ -303,18 +342,8 @@ int main(int argc, char **argv)
 	if (unknown)
 		die(std::to_string(unknown) + " pages of the working set have no node in move_pages()");
 	const auto zswap_kb = meminfo_kb("Zswap"), zswapped_kb = meminfo_kb("Zswapped");
-	long cram_phys = -1, cram_logical = -1;
-	std::error_code ec;
-	for (const auto &e : std::filesystem::directory_iterator("/sys/kernel/mm/cram", ec)) {
-		if (e.path().filename().string().rfind("node", 0) != 0)
-			continue;
-		std::ifstream phys(e.path() / "physical_bytes"), logical(e.path() / "logical_bytes");
-		long p, l;
-		if (phys >> p && logical >> l) {
-			cram_phys = std::max(cram_phys, 0L) + p;
-			cram_logical = std::max(cram_logical, 0L) + l;
-		}
-	}
+	const long free_end_kb = free_above_high_kb(o.dram_node);
+	const auto swapcached_kb = meminfo_kb("SwapCached"), unevictable_kb = meminfo_kb("Unevictable");
 
 	// The check: every page as its writes left it; faults here are faults
 	// on reads only.
@@ -345,6 +374,10 @@ int main(int argc, char **argv)
 	out["dram_node"] = o.dram_node;
 	out["dram_mb"] = o.dram_mb >= 0 ? json(o.dram_mb) : json(nullptr);
 	out["ballast_bytes"] = ballast_bytes;
+	out["dram_free_bytes"] = free0_kb * 1024;
+	out["dram_free_end_bytes"] = free_end_kb * 1024;
+	out["swapcached_bytes"] = swapcached_kb ? json(*swapcached_kb * 1024) : json(nullptr);
+	out["unevictable_bytes"] = unevictable_kb ? json(*unevictable_kb * 1024) : json(nullptr);
 	out["fill_s"] = fill_s;
 	out["ops"] = ops;
 	out["reads"] = reads;
@@ -358,7 +391,8 @@ int main(int argc, char **argv)
 	out["check_faults"] = verify_faults;
 	out["pages"] = pages;
 	out["pages_dram"] = on_dram;
-	out["pages_elsewhere"] = elsewhere;
+	out["pages_cram"] = on_cram;
+	out["pages_other"] = on_other; // neither DRAM node nor cram: escaped the limit
 	out["pages_absent"] = absent;
 	out["zswap_pool_bytes"] = zswap_kb ? json(*zswap_kb * 1024) : json(nullptr);
 	out["zswapped_bytes"] = zswapped_kb ? json(*zswapped_kb * 1024) : json(nullptr);

@@ -162,9 +162,15 @@ Ops::Ops(std::uint64_t seed, std::uint64_t pages, Pattern p)
 Op Ops::next()
 {
 	state_ = mix(state_);
-	// the high bits pick the page (multiply-shift: no modulo bias to speak
-	// of), the low ones read or write
-	const auto page = static_cast<std::uint64_t>((static_cast<unsigned __int128>(state_ >> 16) * pages_) >> 48);
+	// 80% of the accesses go to the hot fifth of the pages (every fifth
+	// page), the rest to the others: the high bits pick the page among
+	// its set (multiply-shift), bits 16-31 hot or cold, the low 16 read or
+	// write
+	const std::uint64_t hot = (pages_ + kHotEvery - 1) / kHotEvery, cold = pages_ - hot;
+	const bool to_hot = !cold || ((state_ >> 16) & 0xffff) % 100 < kHotPercent;
+	const std::uint64_t n = to_hot ? hot : cold;
+	const auto r = static_cast<std::uint64_t>((static_cast<unsigned __int128>(state_ >> 32) * n) >> 32);
+	const std::uint64_t page = to_hot ? r * kHotEvery : r / (kHotEvery - 1) * kHotEvery + 1 + r % (kHotEvery - 1);
 	return {page, (state_ & 0xffff) % 100 >= read_percent_};
 }
 

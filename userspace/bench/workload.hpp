@@ -52,8 +52,12 @@ struct Op {
 	bool write;
 };
 
-// The access sequence: @n accesses over @pages pages, uniformly at random,
-// reads and writes mixed as @p says; the same for the same seed.
+// The access sequence over @pages pages, skewed as most working sets are:
+// kHotPercent of the accesses go to the hot pages (every kHotEvery-th page),
+// the rest to the others, uniformly at random within each set; reads and
+// writes mixed as @p says; the same for the same seed.
+constexpr unsigned kHotPercent = 80;
+constexpr std::uint64_t kHotEvery = 5;
 class Ops {
 public:
 	Ops(std::uint64_t seed, std::uint64_t pages, Pattern p);

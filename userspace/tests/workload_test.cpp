@@ -79,11 +79,11 @@ TEST_CASE("a write turns version v-1 into version v, and the check sees any othe
 	}
 }
 
-TEST_CASE("the access sequence is seeded and has its read mix")
+TEST_CASE("the access sequence is seeded, has its read mix and its hot pages")
 {
 	for (Pattern p : {Pattern::read, Pattern::mixed, Pattern::write}) {
 		Ops a(9, 1000, p), b(9, 1000, p), other(10, 1000, p);
-		unsigned reads = 0, same = 0;
+		unsigned reads = 0, same = 0, hot = 0;
 		std::set<std::uint64_t> seen;
 		const unsigned n = 100000;
 		for (unsigned i = 0; i < n; i++) {
@@ -91,8 +91,10 @@ TEST_CASE("the access sequence is seeded and has its read mix")
 			REQUIRE(x.page == y.page);
 			REQUIRE(x.write == y.write);
 			REQUIRE(x.page < 1000);
+			REQUIRE(z.page < 1000);
 			same += x.page == z.page;
 			reads += !x.write;
+			hot += x.page % kHotEvery == 0;
 			seen.insert(x.page);
 		}
 		CHECK(seen.size() == 1000);
@@ -100,6 +102,9 @@ TEST_CASE("the access sequence is seeded and has its read mix")
 		const double share = 100.0 * reads / n;
 		CHECK(share > read_percent(p) - 1.0);
 		CHECK(share < read_percent(p) + 1.0);
+		const double hot_share = 100.0 * hot / n;
+		CHECK(hot_share > kHotPercent - 1.0);
+		CHECK(hot_share < kHotPercent + 1.0);
 	}
 	CHECK(parse_pattern("read") == Pattern::read);
 	CHECK(!parse_pattern("reads"));
