@@ -79,19 +79,24 @@ if [ "${GUEST_TOPOLOGY:-cxl}" = mm-bench ]; then
 	append="console=ttyS0 panic=-1 oops=panic mem=1G privnode.tpn=${tpn#,}"
 # GUEST_TOPOLOGY=cram-bench (make bench-cram): node 0 as above; node 1 a
 # 256 MiB carve-out for cram_soft (soft-reserved, nothing else on the
-# node); node 2 a 160 MiB ordinary memory node without CPUs, the only
-# user of which is the benchmark's workload, so its free memory is the
-# workload's; the CXL device as above. The firmware's ACPI tables sit at
-# the top of node 2.
+# node); node 2 a 160 MiB ordinary memory node with one more vCPU, the only
+# user of which is the benchmark's workload (on that vCPU, so kswapd and
+# zswap's pool are local to it, as on a real socket), so its free memory
+# is the workload's; the CXL device as above. One socket per vCPU: a
+# cache shared across nodes is a topology the kernel warns about. The
+# firmware's ACPI tables and the swiotlb buffer sit at the top of node 2.
+# (Linux numbers the nodes with CPUs first: QEMU's node 2 is its node 1,
+# the carve-out its node 2; the suite finds the nodes by what they have.)
 elif [ "${GUEST_TOPOLOGY:-cxl}" = cram-bench ]; then
-	topology=(-machine q35,cxl=on -accel tcg -cpu "${GUEST_CPU:-max}" -smp "$smp"
+	topology=(-machine q35,cxl=on -accel tcg -cpu "${GUEST_CPU:-max}"
+		-smp $((smp + 1)),sockets=$((smp + 1)),cores=1,threads=1
 		-m 1440M,maxmem=2G,slots=4
 		-object memory-backend-ram,id=ram0,size=1G
 		-object memory-backend-ram,id=ram1,size=256M
 		-object memory-backend-ram,id=ram2,size=160M
 		-numa node,nodeid=0,cpus=0-$((smp - 1)),memdev=ram0
 		-numa node,nodeid=1,memdev=ram1
-		-numa node,nodeid=2,memdev=ram2
+		-numa node,nodeid=2,cpus=$smp,memdev=ram2
 		"${cxl[@]}")
 	append="console=ttyS0 panic=-1 oops=panic memmap=256M%0x40000000-1+0xefffffff"
 elif [ "${GUEST_TOPOLOGY:-cxl}" != cxl ]; then

@@ -50,7 +50,7 @@ const char *const kVmstat[] = {
 	"zswpin",	     "zswpout",	       "pswpin",	 "pswpout",	     "pgdemote_kswapd",
 	"pgdemote_direct",   "pgpromote_success", "cram_demoted",   "cram_promoted", "cram_write_faults",
 	"cram_written_in_place", "cram_denied",	 "cram_swapped",   "pgmajfault", "pgsteal_anon",
-	"pgsteal_file",
+	"pgsteal_file",	     "numa_hint_faults", "thp_fault_alloc",
 };
 
 struct Options {
@@ -141,16 +141,21 @@ std::optional<long> meminfo_kb(const std::string &key)
 	return std::nullopt;
 }
 
-// Sum of the high watermarks of @node's zones, in kB (/proc/zoneinfo).
-long high_watermark_kb(long node)
+// The watermarks of @node (its zones' summed), in kB (/proc/zoneinfo).
+struct Watermarks {
+	long min = 0, low = 0, high = 0;
+};
+
+Watermarks watermarks_kb(long node)
 {
 	std::ifstream in("/proc/zoneinfo");
 	if (!in)
 		die("/proc/zoneinfo: " + std::string(std::strerror(errno)));
 	std::string line;
-	long pages = 0;
+	Watermarks w;
 	bool ours = false, seen = false;
 	const std::string head = "Node " + std::to_string(node) + ",";
+	const long kb = static_cast<long>(kPageSize / 1024);
 	while (std::getline(in, line)) {
 		if (line.rfind("Node ", 0) == 0) {
 			ours = line.rfind(head, 0) == 0;
@@ -160,12 +165,27 @@ long high_watermark_kb(long node)
 		std::istringstream l(line);
 		std::string k;
 		long v;
-		if (ours && l >> k >> v && k == "high")
-			pages += v;
+		if (!ours || !(l >> k >> v))
+			continue;
+		if (k == "min")
+			w.min += v * kb;
+		else if (k == "low")
+			w.low += v * kb;
+		else if (k == "high")
+			w.high += v * kb;
 	}
 	if (!seen)
 		die("/proc/zoneinfo: no zones of node " + std::to_string(node));
-	return pages * static_cast<long>(kPageSize / 1024);
+	return w;
+}
+
+long read_long(const std::string &path)
+{
+	std::ifstream in(path);
+	long v;
+	if (!(in >> v))
+		die(path + ": cannot read a number from it");
+	return v;
 }
 
 // Run on the CPUs of @node, so that "local" means that node; a node without
@@ -201,7 +221,7 @@ long free_above_high_kb(long node)
 	const auto free_kb = node_meminfo_kb(static_cast<int>(node), "MemFree");
 	if (!free_kb)
 		die("cannot read node " + std::to_string(node) + "'s MemFree");
-	return *free_kb - high_watermark_kb(node);
+	return *free_kb - watermarks_kb(node).high;
 }
 
 // Lock memory on @node until only @keep_mb of it is free above its high
@@ -219,8 +239,17 @@ size_t ballast(long node, long keep_mb)
 		if (kb < 0 && round == 0)
 			die("node " + std::to_string(node) + " has " + std::to_string(free_kb / 1024) +
 			    " MiB free above its high watermark, less than --dram-mb " + std::to_string(keep_mb));
-		if (kb < 1024)
+		if (kb < 1024) {
+			// the last round may overshoot a little (per-CPU lists
+			// drained meanwhile); more than that, and the limit is not
+			// what the run says it is
+			const long slack = std::max(2048L, keep_mb * 1024 / 20);
+			if (kb < -slack)
+				die("node " + std::to_string(node) + " has " + std::to_string(free_kb / 1024) +
+				    " MiB free above its high watermark after the ballast, not --dram-mb " +
+				    std::to_string(keep_mb));
 			return total;
+		}
 		const size_t bytes = static_cast<size_t>(kb) * 1024 / kPageSize * kPageSize;
 		void *p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)
@@ -260,6 +289,12 @@ int main(int argc, char **argv)
 	const size_t ballast_bytes = o.dram_mb >= 0 ? ballast(o.dram_node, o.dram_mb) : 0;
 	// what the working set starts with: free above the high watermark
 	const long free0_kb = free_above_high_kb(o.dram_node);
+	const Watermarks wm = watermarks_kb(o.dram_node);
+	// the reference must not be limited: room for all of it, and then some
+	if (o.dram_mb < 0 && free0_kb < o.mb * 1024 + 2048)
+		die("node " + std::to_string(o.dram_node) + " has " + std::to_string(free0_kb / 1024) +
+		    " MiB free above its high watermark: too little for an unlimited run of " +
+		    std::to_string(o.mb) + " MiB");
 
 	Mapping m(pages);
 	NodeMask mask;
@@ -274,25 +309,19 @@ int main(int argc, char **argv)
 		page_contents(o.seed, *o.content, i, 0, reinterpret_cast<std::uint64_t *>(m.page(i)));
 	const double fill_s = fill.seconds();
 
-	// Access: faults counted apart for reads and writes (a getrusage()
-	// where the kind of access changes, so runs of reads cost nothing).
+	// Access. Nothing but the accesses in the timed loop: the faults are
+	// counted around it; which of them were writes' the kernel's counters
+	// tell (cram's write faults; for zswap every fault is a swap-in).
 	std::vector<std::uint32_t> version(pages);
 	Ops seq(o.seed, pages, *o.pattern);
 	std::uint64_t reads = 0, writes = 0, sink = 0;
-	long read_faults = 0, write_faults = 0;
-	bool writing = false;
-	long mark = faults_so_far();
-	if (mark < 0)
+	const auto vm_a0 = vmstat();
+	const long faults0 = faults_so_far();
+	if (faults0 < 0)
 		die("getrusage: " + std::string(std::strerror(errno)));
 	Clock access;
 	for (std::uint64_t n = 0; n < ops; n++) {
 		const Op op = seq.next();
-		if (op.write != writing) {
-			const long now = faults_so_far();
-			(writing ? write_faults : read_faults) += now - mark;
-			mark = now;
-			writing = op.write;
-		}
 		auto *p = reinterpret_cast<volatile std::uint64_t *>(m.page(op.page));
 		if (op.write) {
 			write_slots(o.seed, op.page, ++version[op.page], p);
@@ -306,7 +335,8 @@ int main(int argc, char **argv)
 		}
 	}
 	const double access_s = access.seconds();
-	(writing ? write_faults : read_faults) += faults_so_far() - mark;
+	const long access_faults = faults_so_far() - faults0;
+	const auto vm_a1 = vmstat();
 
 	// Where the working set is now, before the check pulls it back in.
 	// cram nodes, and what they hold
@@ -341,6 +371,12 @@ int main(int argc, char **argv)
 	}
 	if (unknown)
 		die(std::to_string(unknown) + " pages of the working set have no node in move_pages()");
+	if (on_other)
+		die(std::to_string(on_other) + " pages of the working set are neither on node " +
+		    std::to_string(o.dram_node) + " nor on a cram node: the limit did not hold");
+	if (o.dram_mb < 0 && on_dram != static_cast<long>(pages))
+		die("the unlimited run has " + std::to_string(pages - static_cast<size_t>(on_dram)) +
+		    " pages off node " + std::to_string(o.dram_node) + ": it is no reference");
 	const auto zswap_kb = meminfo_kb("Zswap"), zswapped_kb = meminfo_kb("Zswapped");
 	const long free_end_kb = free_above_high_kb(o.dram_node);
 	const auto swapcached_kb = meminfo_kb("SwapCached"), unevictable_kb = meminfo_kb("Unevictable");
@@ -375,6 +411,10 @@ int main(int argc, char **argv)
 	out["dram_mb"] = o.dram_mb >= 0 ? json(o.dram_mb) : json(nullptr);
 	out["ballast_bytes"] = ballast_bytes;
 	out["dram_free_bytes"] = free0_kb * 1024;
+	out["wmark_min_bytes"] = wm.min * 1024;
+	out["wmark_low_bytes"] = wm.low * 1024;
+	out["wmark_high_bytes"] = wm.high * 1024;
+	out["min_free_kbytes"] = read_long("/proc/sys/vm/min_free_kbytes");
 	out["dram_free_end_bytes"] = free_end_kb * 1024;
 	out["swapcached_bytes"] = swapcached_kb ? json(*swapcached_kb * 1024) : json(nullptr);
 	out["unevictable_bytes"] = unevictable_kb ? json(*unevictable_kb * 1024) : json(nullptr);
@@ -384,9 +424,8 @@ int main(int argc, char **argv)
 	out["writes"] = writes;
 	out["access_s"] = access_s;
 	out["ops_per_s"] = static_cast<double>(ops) / access_s;
-	out["read_faults"] = read_faults;
-	out["write_faults"] = write_faults;
-	out["faults_per_access"] = static_cast<double>(read_faults + write_faults) / static_cast<double>(ops);
+	out["access_faults"] = access_faults;
+	out["faults_per_access"] = static_cast<double>(access_faults) / static_cast<double>(ops);
 	out["check_s"] = check_s;
 	out["check_faults"] = verify_faults;
 	out["pages"] = pages;
@@ -401,10 +440,16 @@ int main(int argc, char **argv)
 	// DRAM the working set does not use: neither its pages on the DRAM
 	// node nor zswap's pool (which holds only this run's pages).
 	out["dram_saved_bytes"] = ws - on_dram * static_cast<long>(kPageSize) - (zswap_kb ? *zswap_kb * 1024 : 0);
-	for (const char *k : kVmstat) {
-		const auto a = vm0.find(k), b = vm1.find(k);
-		out[k] = a != vm0.end() && b != vm1.end() ? json(b->second - a->second) : json(nullptr);
-	}
+	// the kernel's counters over the access phase (acc_*) and the run
+	auto delta = [](const std::map<std::string, long> &a, const std::map<std::string, long> &b,
+			const char *k) {
+		const auto x = a.find(k), y = b.find(k);
+		return x != a.end() && y != b.end() ? json(y->second - x->second) : json(nullptr);
+	};
+	for (const char *k : kVmstat)
+		out[std::string("acc_") + k] = delta(vm_a0, vm_a1, k);
+	for (const char *k : kVmstat)
+		out[k] = delta(vm0, vm1, k);
 	out["bad_pages"] = bad;
 	out["sink"] = sink & 1; // keeps the reads
 	std::printf("%s\n", out.dump().c_str());

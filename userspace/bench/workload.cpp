@@ -37,7 +37,7 @@ void text_page(std::uint64_t state, std::uint64_t *page)
 	size_t at = 0;
 	while (at < kPageSize) {
 		state = mix(state);
-		// mostly words; one in eight is a number, which LZ4 cannot match
+		// mostly words; one in sixteen is a number, which LZ4 cannot match
 		if ((state & 15) == 0) {
 			char num[24];
 			const int n = std::snprintf(num, sizeof(num), "%llu ",

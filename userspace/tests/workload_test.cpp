@@ -106,6 +106,18 @@ TEST_CASE("the access sequence is seeded, has its read mix and its hot pages")
 		CHECK(hot_share > kHotPercent - 1.0);
 		CHECK(hot_share < kHotPercent + 1.0);
 	}
+	// page counts that are not a multiple of five: every page reachable,
+	// none past the end
+	for (std::uint64_t pages : {1ull, 2ull, 7ull, 1003ull}) {
+		Ops o(5, pages, Pattern::mixed);
+		std::set<std::uint64_t> seen;
+		for (unsigned i = 0; i < 200000; i++) {
+			const Op x = o.next();
+			REQUIRE(x.page < pages);
+			seen.insert(x.page);
+		}
+		CHECK(seen.size() == pages);
+	}
 	CHECK(parse_pattern("read") == Pattern::read);
 	CHECK(!parse_pattern("reads"));
 	CHECK(parse_content("random") == Content::random);
