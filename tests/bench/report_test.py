@@ -72,9 +72,10 @@ class Report(unittest.TestCase):
         self.assertEqual(summ["cram-cxl"]["oom_kills"], "0")
         md = read(os.path.join(out, "report.md"))
         # per-run cram/zswap ratios 2.33, 4, 4.5: their median 4 (not 700/200
-        # of the arms' medians); met, but an OOM kill of zswap's says no
+        # of the arms' medians); met, and zswap's OOM kill said
         self.assertIn("| read-mostly: >= 3x zswap, 0 faults on reads | text | cram-cxl | zswap-lz4 | 4.00x", md)
-        self.assertRegex(md, r"4\.00x; faults/page on the read-only pass 0\.0000 \| no \(runs missing or OOM-killed\) \|")
+        self.assertRegex(md, r"4\.00x; faults/page on the read-only pass 0\.0000 \| "
+                             r"yes \(zswap-lz4: 1 OOM kills, 3 of 3 runs\) \|")
         self.assertIn("The OOM killer ended 1 runs, which were run again: zswap-lz4 text/read 1.", md)
         for svg in ("throughput.svg", "dram-saved.svg"):
             self.assertIn("<svg", read(os.path.join(out, svg)))
@@ -100,6 +101,14 @@ class Report(unittest.TestCase):
         p, out = self.report(rows, "--no-plot")
         md = read(os.path.join(out, "report.md"))
         self.assertRegex(md, r"\| text \| cram-soft \| zswap-lz4 \| 4\.00x; .* \| yes \|")
+
+    def test_cram_oom_kill_is_no(self):
+        rows = [run("dram", 1, 1000), run("zswap-lz4", 1, 100), run("cram-cxl", 1, 900),
+                {"run": 1, "arm": "cram-cxl", "content": "text", "pattern": "read", "oom_killed": True}]
+        p, out = self.report(rows, "--no-plot")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRegex(read(os.path.join(out, "report.md")),
+                         r"\| cram-cxl \| zswap-lz4 \| 9\.00x; .* \| no \(cram runs missing or OOM-killed\) \|")
 
     def test_run_without_reference_is_left_out(self):
         p, out = self.report([run("dram", 1, 1000), run("cram-cxl", 1, 500), run("cram-cxl", 2, 5)],
