@@ -8,12 +8,16 @@ directly (qemu/README.md).
                           4402h; Media Operations Discovery; Zero refuses
                           bad ranges, zeroes a file-backed memdev's pages
                           and their cost goes (QMP cxl-compressed-query)
+                          C000h Get Compression Stats against the
+                          device's own figures (QMP), and cxl-compressed-fill
+                          refusing -2^63 bytes cleanly
     mailbox.py QEMU off   compressed=off: no C000h/C001h in the CEL, and
-                          C000h is an unknown command
+                          C000h is an unknown command; the compression
+                          properties refused without compressed=on
 
 Prints one "ok"/"FAIL" line a check; exits 1 if any failed.
 """
-import json, os, socket, subprocess, sys, tempfile, time
+import json, os, re, socket, subprocess, sys, tempfile, time
 
 QEMU, MODE = sys.argv[1], sys.argv[2]
 if MODE not in ("on", "off"):
@@ -105,6 +109,25 @@ if MODE == "off":
     check("compressed=off: no C000h/C001h in the CEL", not ({0xc000, 0xc001} & ops))
     rc, _ = mbox(0xc000)
     check("compressed=off: C000h is an unknown command (rc %#x)" % rc, rc == 0x3)
+    # a property of the compressed device on a device without it is an
+    # error at realize, not silently ignored
+    for prop in ("physical-size=64M", "high-watermark=50", "low-watermark=10",
+                 "critical-watermark=90", "direct-map=off"):
+        try:
+            r = subprocess.run([QEMU, "-L", "/usr/share/qemu", "-L", "/usr/share/seabios", "-nodefaults",
+                "-display", "none", "-machine", "q35,cxl=on", "-accel", "qtest", "-qtest", "null", "-m", "512M",
+                "-object", "memory-backend-ram,id=m,size=256M",
+                "-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
+                "-device", "cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2",
+                "-device", "cxl-type3,bus=root_port13,volatile-memdev=m,id=t3," + prop,
+                "-machine", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G", "-S"],
+                capture_output=True, text=True, timeout=20, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            check("compressed=off with %s: refused (QEMU started instead)" % prop, False)
+            continue
+        err = r.stderr.strip().splitlines()[-1] if r.stderr.strip() else "(no message)"
+        check("compressed=off with %s: refused (exit %d: %s)" % (prop, r.returncode, err),
+              r.returncode != 0 and re.search(r"requires? compressed=on", r.stderr) is not None)
 else:
     check("compressed=on: C000h, C001h and 4402h in the CEL", {0xc000, 0xc001, 0x4402} <= ops)
     rc, out = mbox(0x4402, bytes([0, 0, 0, 0]) + (0).to_bytes(4, "little") + (0).to_bytes(2, "little") + (8).to_bytes(2, "little"))
@@ -125,6 +148,19 @@ else:
     with open(FILE, "rb") as f:
         head = f.read((4 << 20) + 64); rest = f.read(64)
     check("the backend holds zeroes there, and data after", head == bytes(len(head)) and rest != bytes(64))
+    # C000h: the device's own figures, as QMP gives them
+    rc, out = mbox(0xc000)
+    s2 = qmp("cxl-compressed-query", {"path": "/machine/peripheral/t3"})["return"]
+    f = [int.from_bytes(out[i:i + 8], "little") for i in range(0, 32, 8)] if len(out) == 40 else []
+    print("     C000h: %s; QMP: %s" % (f, {k: s2[k] for k in ("logical-used", "physical-used")}))
+    check("C000h: 40 bytes, capacities 256 MiB / 128 MiB, used as QMP says, watermarks 70/85/95, state normal",
+          rc == 0 and len(out) == 40 and f[0] == 256 << 20 and f[2] == 128 << 20 and
+          f[1] == s2["logical-used"] and f[3] == s2["physical-used"] and 0 < f[3] <= f[2] and
+          out[32:36] == bytes([70, 85, 95, 0]))
+    r = qmp("cxl-compressed-fill", {"path": "/machine/peripheral/t3", "bytes": -2**63})
+    s3 = qmp("cxl-compressed-query", {"path": "/machine/peripheral/t3"})
+    check("cxl-compressed-fill of -2^63 bytes: an error, the accounting unchanged (%s)" % r.get("error", {}).get("desc"),
+          "error" in r and "return" in s3 and s3["return"]["physical-used"] == s2["physical-used"])
 p.terminate(); p.wait()
 for n in ("mem", "q.sock", "t.sock"):
     if os.path.exists(D + "/" + n):
