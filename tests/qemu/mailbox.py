@@ -161,6 +161,11 @@ else:
     s3 = qmp("cxl-compressed-query", {"path": "/machine/peripheral/t3"})
     check("cxl-compressed-fill of -2^63 bytes: an error, the accounting unchanged (%s)" % r.get("error", {}).get("desc"),
           "error" in r and "return" in s3 and s3["return"]["physical-used"] == s2["physical-used"])
+    r = qmp("cxl-compressed-fill", {"path": "/machine/peripheral/t3", "bytes": 2**63 - 1})
+    s4 = qmp("cxl-compressed-query", {"path": "/machine/peripheral/t3"})
+    check("cxl-compressed-fill of 2^63-1 bytes: an error, no counter wraps (%s)" % r.get("error", {}).get("desc"),
+          "error" in r and "return" in s4 and s4["return"]["physical-used"] == s2["physical-used"] and
+          s4["return"]["filled"] == s2["filled"])
 p.terminate(); p.wait()
 for n in ("mem", "q.sock", "t.sock"):
     if os.path.exists(D + "/" + n):
