@@ -23,8 +23,10 @@ std::string dev(const std::string &name, const std::string &attr = "")
 }
 
 // Steps to take back, newest first, unless the transaction completes.
+// Each step taken back is logged ("undo ...") to @log, as each write was.
 class Undo {
 public:
+	explicit Undo(StepLog log = {}) : log_(std::move(log)) {}
 	void push(std::string what, std::function<Status()> f)
 	{
 		steps_.emplace_back(std::move(what), std::move(f));
@@ -34,15 +36,22 @@ public:
 	std::string rollback()
 	{
 		std::string failed;
-		for (auto it = steps_.rbegin(); it != steps_.rend(); ++it)
-			if (auto st = it->second(); !st)
+		for (auto it = steps_.rbegin(); it != steps_.rend(); ++it) {
+			if (log_)
+				log_("undo " + it->first);
+			if (auto st = it->second(); !st) {
 				failed += "; rollback of '" + it->first + "' failed: " + to_string(st.error());
+				if (log_)
+					log_("undo " + it->first + " failed: " + to_string(st.error()));
+			}
+		}
 		steps_.clear();
 		return failed;
 	}
 	~Undo() { rollback(); }
 
 private:
+	StepLog log_;
 	std::vector<std::pair<std::string, std::function<Status()>>> steps_;
 };
 
@@ -362,7 +371,7 @@ Result<Region> create_region(const Sysfs &sys, const CreateRegion &req, const St
 	if (ep.empty())
 		return fail(EBUSY, dev(memdev->endpoint), "no free endpoint decoder");
 
-	Undo undo;
+	Undo undo(log);
 	auto step = [&](const std::string &path, const std::string &value) -> Status {
 		say("write " + value + " > " + path);
 		return sys.write(path, value);

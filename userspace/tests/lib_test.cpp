@@ -9,6 +9,7 @@
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <string>
 #include <vector>
@@ -131,9 +132,14 @@ TEST_CASE("create-region: a failing step rolls back everything before it")
 	fake.cxl(false);
 	fake.break_file(R + "/commit");
 	Sysfs sys(fake.root());
-	auto r = create_region(sys, {.memdev = "mem0"});
+	std::vector<std::string> log;
+	auto r = create_region(sys, {.memdev = "mem0"}, [&](const std::string &l) { log.push_back(l); });
 	REQUIRE_FALSE(r);
 	CHECK(r.error().err == EISDIR);
+	// -v shows the rollback, step by step, newest first
+	const std::vector<std::string> undone(std::find(log.begin(), log.end(), "undo attach decoder2.0"), log.end());
+	CHECK(undone == std::vector<std::string>{"undo attach decoder2.0", "undo allocate DPA on decoder2.0",
+						 "undo create region0"});
 	CHECK(r.error().path == C + "/region0/commit");
 	CHECK_THAT(to_string(r.error()), ContainsSubstring("writing '1'"));
 	// Undone, newest first: target detached, DPA freed, region deleted.
