@@ -41,17 +41,19 @@ cxl=(
 	-device cxl-type3,bus=root_port13,volatile-memdev=cxl-vmem0,id=cxl-vmem0,compressed=on,physical-size=128M,direct-map=${CXL_DIRECT_MAP:-on}
 	-machine cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G
 )
-topology=(
-	-machine q35,cxl=on -accel tcg -cpu "${GUEST_CPU:-max}" -smp "$smp"
-	-m 1792M,maxmem=2G,slots=4
-	-object memory-backend-ram,id=ram0,size=1G
-	-object memory-backend-ram,id=ram1,size=256M
-	-object memory-backend-ram,id=ram2,size=512M
-	-numa node,nodeid=0,cpus=0-$((smp - 1)),memdev=ram0
-	-numa node,nodeid=1,memdev=ram1
-	-numa node,nodeid=2,memdev=ram2
-	"${cxl[@]}"
-)
+# cxl_topology SMP MEM RAM2 NODE2: the machine above (node 2's backend RAM2
+# in size, NODE2 options before its memdev), into topology
+cxl_topology() {
+	topology=(-machine q35,cxl=on -accel tcg -cpu "${GUEST_CPU:-max}" -smp "$1" -m "$2"
+		-object memory-backend-ram,id=ram0,size=1G
+		-object memory-backend-ram,id=ram1,size=256M
+		-object "memory-backend-ram,id=ram2,size=$3"
+		-numa node,nodeid=0,cpus=0-$((smp - 1)),memdev=ram0
+		-numa node,nodeid=1,memdev=ram1
+		-numa "node,nodeid=2,${4}memdev=ram2"
+		"${cxl[@]}")
+}
+cxl_topology "$smp" 1792M,maxmem=2G,slots=4 512M ""
 common=(
 	-L /usr/share/qemu -L /usr/share/seabios
 	-nodefaults -display none -no-reboot
@@ -88,16 +90,8 @@ if [ "${GUEST_TOPOLOGY:-cxl}" = mm-bench ]; then
 # (Linux numbers the nodes with CPUs first: QEMU's node 2 is its node 1,
 # the carve-out its node 2; the suite finds the nodes by what they have.)
 elif [ "${GUEST_TOPOLOGY:-cxl}" = cram-bench ]; then
-	topology=(-machine q35,cxl=on -accel tcg -cpu "${GUEST_CPU:-max}"
-		-smp $((smp + 1)),sockets=$((smp + 1)),cores=1,threads=1
-		-m 1440M,maxmem=2G,slots=4
-		-object memory-backend-ram,id=ram0,size=1G
-		-object memory-backend-ram,id=ram1,size=256M
-		-object memory-backend-ram,id=ram2,size=160M
-		-numa node,nodeid=0,cpus=0-$((smp - 1)),memdev=ram0
-		-numa node,nodeid=1,memdev=ram1
-		-numa node,nodeid=2,cpus=$smp,memdev=ram2
-		"${cxl[@]}")
+	cxl_topology "$((smp + 1)),sockets=$((smp + 1)),cores=1,threads=1" 1440M,maxmem=2G,slots=4 \
+		160M "cpus=$smp,"
 	append="console=ttyS0 panic=-1 oops=panic memmap=256M%0x40000000-1+0xefffffff"
 elif [ "${GUEST_TOPOLOGY:-cxl}" != cxl ]; then
 	die "GUEST_TOPOLOGY: unknown topology '$GUEST_TOPOLOGY' (cxl, mm-bench, cram-bench)"

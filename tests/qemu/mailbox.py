@@ -32,13 +32,18 @@ dev += ",compressed=on,physical-size=128M" if MODE == "on" else ""
 for s in ("q.sock", "t.sock"):
     if os.path.exists(D + "/" + s): os.unlink(D + "/" + s)
 ts = socket.socket(socket.AF_UNIX); ts.bind(D + "/t.sock"); ts.listen(1)
-p = subprocess.Popen([QEMU, "-L", "/usr/share/qemu", "-L", "/usr/share/seabios", "-nodefaults", "-display", "none", "-machine", "q35,cxl=on",
-    "-accel", "qtest", "-qtest", "unix:" + D + "/t.sock", "-m", "512M",
-    "-object", "memory-backend-file,id=m,share=on,mem-path=%s,size=256M" % FILE,
-    "-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
-    "-device", "cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2",
-    "-device", dev, "-machine", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G",
-    "-qmp", "unix:%s/q.sock,server=on,wait=off" % D])
+def machine(qtest, memdev, device):
+    """QEMU's command line: a q35 machine under qtest with one CXL host
+    bridge, root port and type 3 DEVICE over MEMDEV"""
+    return [QEMU, "-L", "/usr/share/qemu", "-L", "/usr/share/seabios", "-nodefaults", "-display", "none",
+            "-machine", "q35,cxl=on", "-accel", "qtest", "-qtest", qtest, "-m", "512M",
+            "-object", memdev,
+            "-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
+            "-device", "cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2",
+            "-device", device, "-machine", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"]
+p = subprocess.Popen(machine("unix:" + D + "/t.sock",
+                             "memory-backend-file,id=m,share=on,mem-path=%s,size=256M" % FILE, dev) +
+                     ["-qmp", "unix:%s/q.sock,server=on,wait=off" % D])
 # a QEMU that does not start or hangs fails the run, never blocks it
 ts.settimeout(1)
 c = None
@@ -114,14 +119,9 @@ if MODE == "off":
     for prop in ("physical-size=64M", "high-watermark=50", "low-watermark=10",
                  "critical-watermark=90", "direct-map=off"):
         try:
-            r = subprocess.run([QEMU, "-L", "/usr/share/qemu", "-L", "/usr/share/seabios", "-nodefaults",
-                "-display", "none", "-machine", "q35,cxl=on", "-accel", "qtest", "-qtest", "null", "-m", "512M",
-                "-object", "memory-backend-ram,id=m,size=256M",
-                "-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
-                "-device", "cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2",
-                "-device", "cxl-type3,bus=root_port13,volatile-memdev=m,id=t3," + prop,
-                "-machine", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G", "-S"],
-                capture_output=True, text=True, timeout=20, stdin=subprocess.DEVNULL)
+            r = subprocess.run(machine("null", "memory-backend-ram,id=m,size=256M",
+                                       "cxl-type3,bus=root_port13,volatile-memdev=m,id=t3," + prop) + ["-S"],
+                               capture_output=True, text=True, timeout=20, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
             check("compressed=off with %s: refused (QEMU started instead)" % prop, False)
             continue

@@ -192,27 +192,20 @@ long read_long(const std::string &path)
 // CPUs (a memory-only node) leaves the scheduler's choice alone.
 void run_on(long node)
 {
-	const std::string path = "/sys/devices/system/node/node" + std::to_string(node) + "/cpulist";
-	std::ifstream in(path);
-	if (!in)
-		die(path + ": " + std::strerror(errno) + " (no node " + std::to_string(node) + "?)");
-	std::string list;
-	if (!(in >> list))
+	const std::string dir = "node" + std::to_string(node);
+	if (!std::filesystem::exists("/sys/devices/system/node/" + dir))
+		die("/sys/devices/system/node/" + dir + ": no node " + std::to_string(node));
+	const std::vector<int> cpus = node_state(dir + "/cpulist");
+	if (cpus.empty())
 		return;
 	cpu_set_t set;
 	CPU_ZERO(&set);
-	std::istringstream l(list);
-	std::string range;
-	while (std::getline(l, range, ',')) {
-		unsigned a, b;
-		if (std::sscanf(range.c_str(), "%u-%u", &a, &b) != 2)
-			b = a = static_cast<unsigned>(std::strtoul(range.c_str(), nullptr, 10));
-		for (unsigned c = a; c <= b && c < CPU_SETSIZE; c++)
+	for (int c : cpus)
+		if (c < CPU_SETSIZE)
 			CPU_SET(c, &set);
-	}
 	if (sched_setaffinity(0, sizeof(set), &set) < 0)
-		die("sched_setaffinity to the CPUs of node " + std::to_string(node) + " (" + list +
-		    "): " + std::strerror(errno));
+		die("sched_setaffinity to the CPUs of node " + std::to_string(node) + ": " +
+		    std::strerror(errno));
 }
 
 // kB free on @node above its high watermark (below it, kswapd reclaims).
