@@ -13,7 +13,10 @@
 # GUEST_SMP (number of vCPUs, all on node 0; default 3), GUEST_CPU (QEMU's
 # -cpu; default max, which has 5-level paging), GUEST_TOPOLOGY (cxl, the
 # default, mm-bench or cram-bench, see below), GUEST_SWAP_DISK (a raw image file the
-# guest sees as a virtio disk, /dev/vda: make bench-cram's swap device).
+# guest sees as a virtio disk, /dev/vda: make bench-cram's swap device),
+# GUEST_ICOUNT (a shift: the guest's clocks count executed instructions,
+# 2^SHIFT ns each, instead of host time; QEMU's -icount, with sleep=off so
+# idle time is skipped; single-threaded TCG; make bench-mm's default clock).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -97,6 +100,10 @@ elif [ "${GUEST_TOPOLOGY:-cxl}" != cxl ]; then
 	die "GUEST_TOPOLOGY: unknown topology '$GUEST_TOPOLOGY' (cxl, mm-bench, cram-bench)"
 fi
 append+=" ${GUEST_APPEND:-}"
+if [ -n "${GUEST_ICOUNT:-}" ]; then
+	[[ "$GUEST_ICOUNT" =~ ^[0-9]$ ]] || die "GUEST_ICOUNT: '$GUEST_ICOUNT' is not a shift from 0 to 9"
+	topology+=(-icount "shift=$GUEST_ICOUNT,sleep=off,align=off")
+fi
 if [ -n "${GUEST_SWAP_DISK:-}" ]; then
 	[ -f "$GUEST_SWAP_DISK" ] || die "GUEST_SWAP_DISK: no file $GUEST_SWAP_DISK"
 	topology+=(-drive "file=$GUEST_SWAP_DISK,if=none,format=raw,id=swapdisk"

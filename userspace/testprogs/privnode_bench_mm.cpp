@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // privnode-bench-mm: what the private node series costs ordinary memory.
-// Two workloads on node 0, run in alternating rounds so that drift of the
-// machine hits both alike; the median of the rounds is reported:
+// Three workloads on node 0, run in alternating rounds so that drift of the
+// machine hits all alike; the median of the rounds is reported:
 //   fault  anonymous 4 KiB page faults (allocate, zero, map): mmap MB,
 //          write one byte per page, munmap; faults per second
 //   alloc  page allocation without zeroing: fallocate() of MB into a
-//          memfd (shmem allocates the folios and does not clear them),
-//          then ftruncate() to 0 frees them; pages per second
+//          memfd (shmem allocates the folios and does not clear them);
+//          pages per second
+//   free   the memfd's ftruncate() to 0 that frees those pages again (the
+//          page-free path, where the series calls a node's free_folio);
+//          pages per second
 // The first pass of each checks that its pages were on node 0 (move_pages
 // for the faults, node 0's Shmem for the memfd) and fails otherwise.
 // make bench-mm runs it on the unpatched kernel and the patched one with
@@ -16,7 +19,8 @@
 //
 // Output: one line per round, then one JSON object:
 //   {"mb":..,"iters":..,"rounds":..,"fault_per_s":..,"alloc_pages_per_s":..,
-//    "fault_rounds":[..],"alloc_rounds":[..]}
+//    "free_pages_per_s":..,"fault_rounds":[..],"alloc_rounds":[..],
+//    "free_rounds":[..]}
 // Exit 0 when measured, 1 on a failed system call or misplaced pages,
 // 2 on bad usage.
 #include "placement.hpp"
@@ -60,37 +64,45 @@ double fault_pass(size_t pages, bool check)
 	return rate;
 }
 
-// One allocation pass over @fd: pages per second, or negative on failure.
-double alloc_pass(int fd, size_t pages, bool check)
+struct Rates {
+	double alloc, free;
+};
+
+// One allocation and free pass over @fd: pages per second each, or
+// nothing on failure.
+std::optional<Rates> alloc_pass(int fd, size_t pages, bool check)
 {
 	const off_t bytes = static_cast<off_t>(pages * Mapping::page_size());
 	std::optional<long> before;
 	if (check && !(before = node_meminfo_kb(0, "Shmem")))
-		return -1;
+		return std::nullopt;
 	auto t0 = std::chrono::steady_clock::now();
 	if (fallocate(fd, 0, 0, bytes) < 0) {
 		fail_errno("fallocate(memfd, " + std::to_string(bytes) + ")");
-		return -1;
+		return std::nullopt;
 	}
-	double rate = static_cast<double>(pages) / seconds_since(t0);
+	Rates rates{};
+	rates.alloc = static_cast<double>(pages) / seconds_since(t0);
 	if (check) {
 		std::optional<long> after = node_meminfo_kb(0, "Shmem");
 		if (!after)
-			return -1;
+			return std::nullopt;
 		// Other tasks' shmem may come and go a little; ours is all of it.
 		if (*after - *before < bytes / 1024 * 98 / 100) {
 			std::fprintf(stderr,
 				     "privnode-bench-mm: alloc pass: node 0's Shmem grew by %ld kB, not %ld kB: "
 				     "the pages are not on node 0\n",
 				     *after - *before, static_cast<long>(bytes / 1024));
-			return -1;
+			return std::nullopt;
 		}
 	}
+	t0 = std::chrono::steady_clock::now();
 	if (ftruncate(fd, 0) < 0) {
 		fail_errno("ftruncate(memfd, 0)");
-		return -1;
+		return std::nullopt;
 	}
-	return rate;
+	rates.free = static_cast<double>(pages) / seconds_since(t0);
+	return rates;
 }
 
 } // namespace
@@ -122,23 +134,25 @@ int main(int argc, char **argv)
 	if (fd < 0)
 		return fail_errno("memfd_create");
 
-	std::vector<double> fault, alloc;
+	std::vector<double> fault, alloc, freed;
 	for (size_t r = 0; r < rounds; r++) {
-		double f = 0, a = 0;
+		double f = 0, a = 0, fr = 0;
 		for (size_t i = 0; i < iters; i++) {
 			double v = fault_pass(pages, r == 0 && i == 0);
 			if (v < 0)
 				return 1;
 			f += v;
-			v = alloc_pass(fd, pages, r == 0 && i == 0);
-			if (v < 0)
+			std::optional<Rates> ar = alloc_pass(fd, pages, r == 0 && i == 0);
+			if (!ar)
 				return 1;
-			a += v;
+			a += ar->alloc;
+			fr += ar->free;
 		}
 		fault.push_back(f / static_cast<double>(iters));
 		alloc.push_back(a / static_cast<double>(iters));
-		std::printf("round %zu: %.0f faults/s, %.0f pages/s allocated\n", r + 1, fault.back(),
-			    alloc.back());
+		freed.push_back(fr / static_cast<double>(iters));
+		std::printf("round %zu: %.0f faults/s, %.0f pages/s allocated, %.0f pages/s freed\n", r + 1,
+			    fault.back(), alloc.back(), freed.back());
 	}
 	auto list = [](const std::vector<double> &v) {
 		std::string s;
@@ -147,7 +161,8 @@ int main(int argc, char **argv)
 		return "[" + s + "]";
 	};
 	std::printf("{\"mb\":%zu,\"iters\":%zu,\"rounds\":%zu,\"fault_per_s\":%.0f,\"alloc_pages_per_s\":%.0f,"
-		    "\"fault_rounds\":%s,\"alloc_rounds\":%s}\n",
-		    mb, iters, rounds, median(fault), median(alloc), list(fault).c_str(), list(alloc).c_str());
+		    "\"free_pages_per_s\":%.0f,\"fault_rounds\":%s,\"alloc_rounds\":%s,\"free_rounds\":%s}\n",
+		    mb, iters, rounds, median(fault), median(alloc), median(freed), list(fault).c_str(),
+		    list(alloc).c_str(), list(freed).c_str());
 	return 0;
 }
