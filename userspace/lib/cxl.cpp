@@ -160,7 +160,46 @@ Result<Memdev> read_memdev_raw(const Sysfs &sys, const std::string &name)
 	return m;
 }
 
-std::vector<RootDecoder> list_root_decoders_raw(const Sysfs &sys)
+// The memdevs that one of @decoder's target dports leads to, as libcxl's
+// cxl_target_maps_memdev() sees it: the memdev's device lies below the
+// dport's (for a root decoder a host bridge, /sys/devices/pci0000:0c).
+// @port is the CXL port the decoder belongs to (root0), whose dportN
+// links name its downstream ports by the ids target_list holds.
+Result<std::vector<std::string>> memdevs_reached(const Sysfs &sys, const std::string &port,
+						 const std::string &decoder)
+{
+	std::vector<std::string> out;
+	const std::string file = dev(decoder, "target_list");
+	auto list = sys.read(file);
+	if (!list) // none: no target, no memdev reached
+		return out;
+	std::vector<std::string> dports;
+	for (size_t pos = 0; pos <= list->size();) {
+		size_t end = list->find(',', pos);
+		if (end == std::string::npos)
+			end = list->size();
+		const std::string id = list->substr(pos, end - pos);
+		pos = end + 1;
+		if (id.empty() && list->find_first_not_of(" \t") == std::string::npos)
+			break; // an empty list: no target
+		if (!parse_u64(id))
+			return fail(EINVAL, file, "not a list of dport ids: '" + *list + "'");
+		// a dport that went away leads nowhere
+		if (auto d = sys.resolve(dev(port, "dport" + std::to_string(*parse_u64(id)))); !d.empty())
+			dports.push_back(d + "/");
+	}
+	for (const auto &m : sys.list(kCxlDevices, "mem")) {
+		const std::string path = sys.resolve(dev(m));
+		for (const auto &d : dports)
+			if (path.rfind(d, 0) == 0) {
+				out.push_back(m);
+				break;
+			}
+	}
+	return out;
+}
+
+Result<std::vector<RootDecoder>> list_root_decoders_raw(const Sysfs &sys)
 {
 	std::vector<RootDecoder> out;
 	for (const auto &root : sys.list(kCxlDevices, "root"))
@@ -171,8 +210,16 @@ std::vector<RootDecoder> list_root_decoders_raw(const Sysfs &sys)
 			r.cap_pmem = sys.read(dev(d, "cap_pmem")).value_or("0") == "1";
 			r.can_private = sys.exists(dev(d, "create_private_region"));
 			r.size = sys.read_u64(dev(d, "size")).value_or(0);
+			std::uint64_t used = 0;
+			for (const auto &reg : sys.list(dev(d), "region"))
+				used += sys.read_u64(dev(d, reg + "/size")).value_or(0);
+			r.available = used < r.size ? r.size - used : 0;
 			r.granularity = sys.read_u64(dev(d, "interleave_granularity")).value_or(0);
-			out.push_back(r);
+			auto reached = memdevs_reached(sys, root, d);
+			if (!reached)
+				return std::unexpected(reached.error());
+			r.memdevs = std::move(*reached);
+			out.push_back(std::move(r));
 		}
 	return out;
 }
@@ -233,9 +280,14 @@ Result<std::vector<Memdev>> list_memdevs(const Sysfs &sys)
 
 Result<std::vector<RootDecoder>> list_root_decoders(const Sysfs &sys)
 {
-	if (use_libcxl(sys))
-		return libcxl::list_root_decoders(sys);
-	return list_root_decoders_raw(sys);
+	auto out = use_libcxl(sys) ? libcxl::list_root_decoders(sys) : list_root_decoders_raw(sys);
+	// "the first root decoder" is the first in natural order, whichever
+	// order the library enumerates them in
+	if (out)
+		std::sort(out->begin(), out->end(), [](const RootDecoder &a, const RootDecoder &b) {
+			return natural_less(a.name, b.name);
+		});
+	return out;
 }
 
 void read_region_extras(const Sysfs &sys, Region &r)
@@ -321,32 +373,10 @@ Result<Region> create_region(const Sysfs &sys, const CreateRegion &req, const St
 	if (memdev->ram_size == 0)
 		return fail(EINVAL, dev(req.memdev, "ram/size"), "memdev has no volatile capacity");
 
-	// The root decoder: the one asked for, or the first that can do it.
 	const bool priv = req.type != RegionType::sysram;
 	const bool cram = req.type == RegionType::cram;
 	// the dax driver that must take a private region's memory
 	const std::string priv_driver = cram ? kDaxCramDriver : kDaxPrivateDriver;
-	const auto roots = list_root_decoders(sys);
-	if (!roots)
-		return std::unexpected(roots.error());
-	const RootDecoder *root = nullptr;
-	for (const auto &r : *roots)
-		if (req.decoder.empty() ? r.cap_ram && (!priv || r.can_private) : r.name == req.decoder) {
-			root = &r;
-			break;
-		}
-	if (!root && !req.decoder.empty())
-		return fail(ENODEV, dev(req.decoder), "no such root decoder");
-	if (!root)
-		return fail(priv ? EOPNOTSUPP : ENODEV, kCxlDevices,
-			    priv ? "no root decoder offers create_private_region: this kernel has "
-				   "no private CXL regions"
-				 : "no root decoder with cap_ram=1");
-	if (!root->cap_ram)
-		return fail(EINVAL, dev(root->name, "cap_ram"), "decoder cannot host ram regions");
-	if (priv && !root->can_private)
-		return fail(EOPNOTSUPP, dev(root->name, "create_private_region"),
-			    "missing: this kernel has no private CXL regions");
 
 	auto avail = free_ram(sys, *memdev);
 	if (!avail)
@@ -362,6 +392,62 @@ Result<Region> create_region(const Sysfs &sys, const CreateRegion &req, const St
 		return fail(ENOSPC, dev(req.memdev, "ram/size"),
 			    "size " + std::to_string(size) + " exceeds the free volatile capacity " +
 				    std::to_string(*avail));
+
+	// The root decoder: the one asked for, or the first that can host
+	// the type, has room for the region and reaches the memdev.
+	const auto roots = list_root_decoders(sys);
+	if (!roots)
+		return std::unexpected(roots.error());
+	auto unfit = [&](const RootDecoder &r) -> std::optional<Error> {
+		if (!r.cap_ram)
+			return Error{EINVAL, dev(r.name, "cap_ram"), "decoder cannot host ram regions"};
+		if (priv && !r.can_private)
+			return Error{EOPNOTSUPP, dev(r.name, "create_private_region"),
+				     "missing: this kernel has no private CXL regions"};
+		if (std::find(r.memdevs.begin(), r.memdevs.end(), req.memdev) == r.memdevs.end())
+			return Error{ENXIO, dev(r.name, "target_list"),
+				     "none of the decoder's target dports leads to " + req.memdev};
+		if (r.available < size)
+			return Error{ENOSPC, dev(r.name, "size"),
+				     std::to_string(r.available) + " bytes free in the decoder's window, " +
+					     std::to_string(size) + " needed"};
+		return std::nullopt;
+	};
+	const RootDecoder *root = nullptr;
+	if (!req.decoder.empty()) {
+		for (const auto &r : *roots)
+			if (r.name == req.decoder)
+				root = &r;
+		if (!root)
+			return fail(ENODEV, dev(req.decoder), "no such root decoder");
+		if (auto e = unfit(*root))
+			return std::unexpected(*e);
+	} else {
+		std::string reasons;
+		bool any_ram = false, any_private = false, all_full = true;
+		for (const auto &r : *roots) {
+			auto e = unfit(r);
+			if (!e) {
+				root = &r;
+				break;
+			}
+			any_ram |= r.cap_ram;
+			any_private |= r.cap_ram && r.can_private;
+			all_full &= e->err == ENOSPC;
+			reasons += "; " + r.name + ": " + e->what;
+		}
+		if (!root && !any_ram)
+			return fail(ENODEV, kCxlDevices, "no root decoder with cap_ram=1");
+		if (!root && priv && !any_private)
+			return fail(EOPNOTSUPP, kCxlDevices,
+				    "no root decoder offers create_private_region: this kernel has "
+				    "no private CXL regions");
+		if (!root)
+			return fail(all_full ? ENOSPC : ENXIO, kCxlDevices,
+				    "no root decoder fits a " + std::to_string(size) + "-byte region on " +
+					    req.memdev + reasons);
+	}
+
 	std::string ep;
 	for (const auto &d : memdev->decoders)
 		if (sys.read_u64(dev(d, "dpa_size")).value_or(1) == 0) {

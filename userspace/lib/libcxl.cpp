@@ -150,7 +150,15 @@ Result<std::vector<RootDecoder>> list_root_decoders(const Sysfs &sys)
 		r.can_private = sys.exists(std::string(kCxlDevices) + "/" + r.name +
 					   "/create_private_region");
 		r.size = cxl_decoder_get_size(d);
+		r.available = cxl_decoder_get_max_available_extent(d);
+		if (r.available == ULLONG_MAX) // unknown: no room
+			r.available = 0;
 		r.granularity = cxl_decoder_get_interleave_granularity(d);
+		// what cxl create-region checks of the root decoder it is given
+		cxl_memdev *m;
+		cxl_memdev_foreach(ctx->get(), m)
+			if (cxl_decoder_get_target_by_memdev(d, m))
+				r.memdevs.push_back(str(cxl_memdev_get_devname(m)));
 		out.push_back(std::move(r));
 	});
 	return out;

@@ -108,6 +108,21 @@ std::vector<std::string> Sysfs::list(const std::string &dir, const std::string &
 	return names;
 }
 
+std::string Sysfs::resolve(const std::string &path) const
+{
+	std::error_code ec;
+	const fs::path abs = fs::canonical(real(path), ec);
+	if (ec)
+		return "";
+	const fs::path root = fs::canonical(root_, ec);
+	if (ec)
+		return "";
+	const fs::path rel = abs.lexically_relative(root);
+	if (rel.empty() || *rel.begin() == "..")
+		return "";
+	return rel == "." ? "/" : "/" + rel.string();
+}
+
 std::string Sysfs::link_name(const std::string &path) const
 {
 	std::error_code ec;

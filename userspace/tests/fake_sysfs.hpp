@@ -100,12 +100,10 @@ public:
 		file(n + "/node1/private/owner", "dax0.0");
 	}
 
-	// mem0 (256 MiB ram) under endpoint2 with decoders 2.0 and 2.1, root
-	// decoder 0.0 (ram capable, 4 GiB window), and the files the kernel
-	// would create for region0 once it is made. The dax device and its two
-	// 128 MiB memory blocks (ids 8 and 9) start offline.
-	// A 4 GiB RAM root decoder NAME under root0 whose next region is REGION.
-	void root_decoder(const std::string &name, const std::string &region) const
+	// A 4 GiB RAM root decoder NAME under root0 whose next region is REGION
+	// and whose one target is root0's dport TARGET (a host bridge).
+	void root_decoder(const std::string &name, const std::string &region,
+			  const std::string &target = "12") const
 	{
 		const std::string c = "/sys/bus/cxl/devices";
 		link(c + "/root0/" + name, "../" + name);
@@ -113,17 +111,34 @@ public:
 		file(c + "/" + name + "/cap_pmem", "0");
 		file(c + "/" + name + "/size", "0x100000000");
 		file(c + "/" + name + "/interleave_granularity", "256");
+		file(c + "/" + name + "/target_list", target);
 		file(c + "/" + name + "/create_ram_region", region);
 	}
 
+	// Host bridge pci0000:BUS as root0's dport ID, where the kernel shows
+	// it: root0/dportID links to the bridge's device.
+	void host_bridge(const std::string &id, const std::string &bus) const
+	{
+		dir("/sys/devices/pci0000:" + bus);
+		link("/sys/bus/cxl/devices/root0/dport" + id, "../../../../devices/pci0000:" + bus);
+	}
+
+	// mem0 (256 MiB ram) on a PCI device below host bridge pci0000:0c
+	// (root0's dport12), under endpoint2 with decoders 2.0 and 2.1; root
+	// decoder 0.0 (ram capable, 4 GiB window, target dport12), and the
+	// files the kernel would create for region0 once it is made. The dax
+	// device and its two 128 MiB memory blocks (ids 8 and 9) start offline.
 	void cxl(bool private_regions) const
 	{
 		const std::string c = "/sys/bus/cxl/devices";
-		dir(c + "/mem0");
+		const std::string pci = "/sys/devices/pci0000:0c/0000:0c:00.0/0000:0d:00.0";
+		dir(pci + "/mem0");
+		link(c + "/mem0", "../../../devices/pci0000:0c/0000:0c:00.0/0000:0d:00.0/mem0");
 		file(c + "/mem0/ram/size", "0x10000000");
 		file(c + "/mem0/pmem/size", "0x0");
 		file(c + "/mem0/serial", "0x0");
 		dir(c + "/root0");
+		host_bridge("12", "0c");
 		root_decoder("decoder0.0", "region0");
 		if (private_regions)
 			file(c + "/decoder0.0/create_private_region", "region0");
@@ -160,6 +175,17 @@ public:
 		file(m + "/block_size_bytes", "8000000");
 		file(m + "/memory128/state", "offline");
 		file(m + "/memory129/state", "offline");
+	}
+
+	// region0 is made under root decoder @decoder instead of decoder0.0:
+	// its files move there, and @decoder offers it as its next region.
+	void region0_under(const std::string &decoder) const
+	{
+		const std::string c = "sys/bus/cxl/devices/";
+		fs::rename(root_ / (c + "decoder0.0/region0"), root_ / (c + decoder + "/region0"));
+		link("/" + c + "region0", decoder + "/region0");
+		file("/" + c + decoder + "/create_ram_region", "region0");
+		file("/" + c + decoder + "/delete_region", "");
 	}
 
 	// After enabling: the region's driver link appears.

@@ -88,6 +88,89 @@ TEST_CASE("cxl: memdevs, root decoders and regions")
 	CHECK((*roots)[0].granularity == 256);
 }
 
+TEST_CASE("cxl: a root decoder reaches the memdevs below its target dports")
+{
+	FakeSysfs fake;
+	fake.cxl(false);
+	fake.host_bridge("13", "0d");
+	fake.root_decoder("decoder0.1", "region1", "13");
+	fake.root_decoder("decoder0.2", "region2", "13,12");
+	Sysfs sys(fake.root());
+	auto roots = list_root_decoders(sys);
+	REQUIRE(roots);
+	REQUIRE(roots->size() == 3);
+	CHECK((*roots)[0].memdevs == std::vector<std::string>{"mem0"});
+	CHECK((*roots)[1].memdevs.empty());
+	CHECK((*roots)[2].memdevs == std::vector<std::string>{"mem0"});
+	CHECK((*roots)[0].available == 4ull << 30);
+	fake.file(C + "/decoder0.1/target_list", "13,x");
+	auto bad = list_root_decoders(sys);
+	REQUIRE_FALSE(bad);
+	CHECK(bad.error().err == EINVAL);
+	CHECK(bad.error().path == C + "/decoder0.1/target_list");
+	CHECK_THAT(bad.error().what, ContainsSubstring("'13,x'"));
+}
+
+TEST_CASE("create-region: the first root decoder that can reach the memdev")
+{
+	FakeSysfs fake;
+	fake.cxl(false);
+	// decoder0.0 fits but leads to host bridge pci0000:0d, not mem0's
+	fake.host_bridge("13", "0d");
+	fake.file(C + "/decoder0.0/target_list", "13");
+	fake.root_decoder("decoder0.1", "region0", "12");
+	fake.root_decoder("decoder0.2", "region0", "12");
+	fake.region0_under("decoder0.1");
+	Sysfs sys(fake.root());
+	auto r = create_region(sys, {.memdev = "mem0"});
+	INFO((r ? std::string("ok") : to_string(r.error())));
+	REQUIRE(r);
+	const auto w = fake.writes();
+	REQUIRE_FALSE(w.empty());
+	CHECK(w.front() == C + "/decoder0.1/create_ram_region region0");
+
+	SECTION("asked for by name, an unreachable decoder is refused")
+	{
+		FakeSysfs f2;
+		f2.cxl(false);
+		f2.host_bridge("13", "0d");
+		f2.file(C + "/decoder0.0/target_list", "13");
+		auto e = create_region(Sysfs(f2.root()), {.memdev = "mem0", .decoder = "decoder0.0"});
+		REQUIRE_FALSE(e);
+		CHECK(e.error().err == ENXIO);
+		CHECK(e.error().path == C + "/decoder0.0/target_list");
+		CHECK_THAT(e.error().what, ContainsSubstring("leads to mem0"));
+		CHECK(f2.writes().empty());
+	}
+	SECTION("none reaches it: every decoder's reason, nothing written")
+	{
+		FakeSysfs f2;
+		f2.cxl(false);
+		f2.host_bridge("13", "0d");
+		f2.file(C + "/decoder0.0/target_list", "13");
+		auto e = create_region(Sysfs(f2.root()), {.memdev = "mem0"});
+		REQUIRE_FALSE(e);
+		CHECK(e.error().err == ENXIO);
+		CHECK_THAT(e.error().what, ContainsSubstring("no root decoder fits a 268435456-byte region on mem0; "
+							     "decoder0.0: none of the decoder's target dports leads to mem0"));
+		CHECK(f2.writes().empty());
+	}
+}
+
+TEST_CASE("create-region: a root decoder whose window is full is passed over")
+{
+	FakeSysfs fake;
+	fake.cxl(false);
+	fake.root_decoder("decoder0.1", "region0", "12");
+	fake.region0_under("decoder0.1");
+	// decoder0.0's 4 GiB hold a region already
+	fake.file(C + "/decoder0.0/region7/size", "0x100000000");
+	Sysfs sys(fake.root());
+	auto r = create_region(sys, {.memdev = "mem0"});
+	REQUIRE(r);
+	CHECK(fake.writes().front() == C + "/decoder0.1/create_ram_region region0");
+}
+
 TEST_CASE("create-region sysram: every step written, memory onlined")
 {
 	FakeSysfs fake;

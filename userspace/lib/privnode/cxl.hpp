@@ -46,7 +46,14 @@ struct RootDecoder {
 	bool cap_pmem = false;
 	bool can_private = false; // create_private_region exists
 	std::uint64_t size = 0;
+	// The largest free extent of its window: its size less the regions
+	// already in it (libcxl's max_available_extent).
+	std::uint64_t available = 0;
 	std::uint64_t granularity = 0;
+	// The memdevs below one of its target dports (target_list), the ones
+	// a region of this decoder can map (libcxl's
+	// cxl_decoder_get_target_by_memdev(), as cxl create-region checks).
+	std::vector<std::string> memdevs;
 };
 
 // sysram: an ordinary node; private_: a private node (private_type basic,
@@ -91,7 +98,10 @@ namespace libcxl {
 
 struct CreateRegion {
 	std::string memdev{};
-	std::string decoder{};               // root decoder; "" = first one that fits
+	// The root decoder; "" = the first (in natural order) that can host
+	// the type, has room for the size in its window and reaches the
+	// memdev through one of its target dports.
+	std::string decoder{};
 	std::optional<std::uint64_t> size{}; // default: all free ram capacity
 	RegionType type = RegionType::sysram;
 };

@@ -42,6 +42,9 @@ public:
 	// (region2 before region10).
 	[[nodiscard]] std::vector<std::string> list(const std::string &dir,
 						    const std::string &prefix = "") const;
+	// @path with every symlink resolved, relative to the root ("/sys/devices/
+	// pci0000:0c/..." for "/sys/bus/cxl/devices/mem0"); "" if it does not exist.
+	[[nodiscard]] std::string resolve(const std::string &path) const;
 	// The last component of the symlink target, or "" if @path is no link.
 	[[nodiscard]] std::string link_name(const std::string &path) const;
 
