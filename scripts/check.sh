@@ -4,7 +4,7 @@
 #   series + checkpatch  4 kernel build  5 QEMU build  6 initramfs
 #   7 boot the CXL guest and run the suites  8 one summary line
 # Environment: SUITES (comma list, default: every suite in tests/guest/suites
-# but bench-* and debug-*), GUEST_TIMEOUT (seconds), PRIVNODE_CACHE (default
+# but bench-* and debug-*, and cxl-plain in a second boot), GUEST_TIMEOUT (seconds), PRIVNODE_CACHE (default
 # ~/.cache/privnode), CHECK_VARIANT (test, the default; or debug: make
 # check-debug, the kernel of kernel-config/check-debug.config and, after
 # every suite, debug-kmemleak).
@@ -96,8 +96,13 @@ stage "initramfs"
 initrd=$PRIVNODE_CACHE/build/initramfs.cpio.gz
 "$here/mkinitramfs.sh" "$ubuild" "$initrd"
 
+# Suites that need a machine of their own: cxl-plain boots with a CXL
+# device that does not compress (CXL_COMPRESSED=off).
+plain_suites=cxl-plain
+plain=
 if [ -z "${SUITES:-}" ]; then
-	SUITES=$(cd "$PRIVNODE_TOP/tests/guest/suites" && ls | grep -v -e "^bench-" -e "^debug-" -e "^cxl-exhaust$" | paste -sd, -)
+	SUITES=$(cd "$PRIVNODE_TOP/tests/guest/suites" && ls |
+		grep -v -e "^bench-" -e "^debug-" -e "^cxl-exhaust$" -e "^cxl-plain$" | paste -sd, -)
 	# cxl-exhaust runs last: the pages the device loses go through the
 	# kernel's memory_failure(), which takes them out of the direct map
 	# (set_mce_nospec()), and 6.12 does not map them again when the same
@@ -106,6 +111,7 @@ if [ -z "${SUITES:-}" ]; then
 	SUITES+=,cxl-exhaust
 	# Leaks are judged once every other suite has run.
 	[ "$variant" != debug ] || SUITES+=,debug-kmemleak
+	plain=$plain_suites
 fi
 # The debug kernel runs several times slower under TCG; PAGE_OWNER only
 # tracks pages when asked to on the command line. It runs with 4-level
@@ -120,25 +126,33 @@ if [ "$variant" = debug ]; then
 	export GUEST_APPEND="${GUEST_APPEND:-} page_owner=on"
 	export GUEST_CPU=${GUEST_CPU:-max,la57=off}
 fi
-stage "guest: $SUITES"
-KERNEL=$kernel INITRD=$initrd QEMU=$qemu \
-	"$here/run-guest.sh" check "$RUN" "$SUITES" || true
-glog=$RUN/report.txt
-"$ubuild/userspace/harness/privnode-guestlog" --expected-skips "$PRIVNODE_TOP/tests/guest/expected-skips" \
-	"$RUN/tap.log" "$RUN/console.log" $(tr , ' ' <<<"$SUITES") >"$glog" || true
-grep -vE '^PASS ' "$glog" | sed '$d' >&2 || true
-gline=$(tail -n1 "$glog" 2>/dev/null || true)
-if [[ "$gline" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed(,\ ([0-9]+)\ skipped)?$ ]]; then
-	gfail=${BASH_REMATCH[2]}
-	passed=$((passed + BASH_REMATCH[1]))
-	skipped=$((skipped + ${BASH_REMATCH[4]:-0}))
-else
-	gfail=1
-	gline="no verdict: the guest run produced no usable logs"
-fi
-failed=$((failed + gfail))
-[ "$gfail" = 0 ] || failures+=("guest: $gfail failed (report: $glog, console: $RUN/console.log)")
-echo "guest: $gline" >&2
+# guest_run WHAT OUTDIR SUITES [VAR=VALUE...]: one boot; its verdict into
+# the totals
+guest_run() {
+	local what=$1 out=$2 list=$3 glog gline gfail
+	shift 3
+	stage "guest$what: $list"
+	env "$@" KERNEL="$kernel" INITRD="$initrd" QEMU="$qemu" \
+		"$here/run-guest.sh" check "$out" "$list" || true
+	glog=$out/report.txt
+	"$ubuild/userspace/harness/privnode-guestlog" --expected-skips "$PRIVNODE_TOP/tests/guest/expected-skips" \
+		"$out/tap.log" "$out/console.log" $(tr , ' ' <<<"$list") >"$glog" || true
+	grep -vE '^PASS ' "$glog" | sed '$d' >&2 || true
+	gline=$(tail -n1 "$glog" 2>/dev/null || true)
+	if [[ "$gline" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed(,\ ([0-9]+)\ skipped)?$ ]]; then
+		gfail=${BASH_REMATCH[2]}
+		passed=$((passed + BASH_REMATCH[1]))
+		skipped=$((skipped + ${BASH_REMATCH[4]:-0}))
+	else
+		gfail=1
+		gline="no verdict: the guest run produced no usable logs"
+	fi
+	failed=$((failed + gfail))
+	[ "$gfail" = 0 ] || failures+=("guest$what: $gfail failed (report: $glog, console: $out/console.log)")
+	echo "guest$what: $gline" >&2
+}
+guest_run "" "$RUN" "$SUITES"
+[ -z "$plain" ] || guest_run " (CXL device without compression)" "$RUN/plain" "$plain" CXL_COMPRESSED=off
 
 printf '\n' >&2
 for f in "${failures[@]}"; do echo "FAILED: $f" >&2; done

@@ -10,6 +10,8 @@
 # QMP server on this unix socket path instead of OUTDIR/qmp.sock; suites
 # reach QMP through ttyS2 and scripts/hostctl.py), CXL_DIRECT_MAP
 # (on|off: the compressed device's direct map, qemu/README.md; default on),
+# CXL_COMPRESSED (on|off: off makes the device a plain type 3 device, for
+# suite cxl-plain; default on),
 # GUEST_SMP (number of vCPUs, all on node 0; default 3), GUEST_CPU (QEMU's
 # -cpu; default max, which has 5-level paging), GUEST_TOPOLOGY (cxl, the
 # default, mm-bench or cram-bench, see below), GUEST_SWAP_DISK (a raw image file the
@@ -37,11 +39,16 @@ mode=${1:?usage: run-guest.sh check|demo|shell ...}
 # after these three). The device is our compressed one (qemu/README.md): 256 MiB
 # logical on 128 MiB of physical media.
 smp=${GUEST_SMP:-3}
+case ${CXL_COMPRESSED:-on} in
+on) compressed=compressed=on,physical-size=128M,direct-map=${CXL_DIRECT_MAP:-on} ;;
+off) compressed=compressed=off ;;
+*) die "CXL_COMPRESSED: '$CXL_COMPRESSED' is neither on nor off" ;;
+esac
 cxl=(
 	-object memory-backend-ram,id=cxl-vmem0,share=on,size=256M
 	-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1
 	-device cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2
-	-device cxl-type3,bus=root_port13,volatile-memdev=cxl-vmem0,id=cxl-vmem0,compressed=on,physical-size=128M,direct-map=${CXL_DIRECT_MAP:-on}
+	-device "cxl-type3,bus=root_port13,volatile-memdev=cxl-vmem0,id=cxl-vmem0,$compressed"
 	-machine cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G
 )
 # cxl_topology SMP MEM RAM2 NODE2: the machine above (node 2's backend RAM2
