@@ -85,7 +85,7 @@ def qmp(cmd, args=None):
 qmp("qmp_capabilities")
 # root port 12:00.0 -> bus 13; window 0xe0000000-0xe0ffffff; type3 BAR2 there
 cfg(12, 0, 0x18, 12 | 13 << 8 | 13 << 16)
-cfg(12, 0, 0x20, (0xe000) | (0xe000 << 16))
+cfg(12, 0, 0x20, (0xe000) | (0xe030 << 16))
 cfg(12, 0, 0x04, 0x6)
 assert cfg(13, 0, 0) & 0xffff == 0x8086, hex(cfg(13, 0, 0))
 cfg(13, 0, 0x18, 0xe0000004); cfg(13, 0, 0x1c, 0)
@@ -166,6 +166,122 @@ else:
     check("cxl-compressed-fill of 2^63-1 bytes: an error, no counter wraps (%s)" % r.get("error", {}).get("desc"),
           "error" in r and "return" in s4 and s4["return"]["physical-used"] == s2["physical-used"] and
           s4["return"]["filled"] == s2["filled"])
+    # the device's HDM decoder 0, programmed through its component
+    # registers (BAR0), maps the window onto the memdev: guest writes reach
+    # the device (the MMIO path while near capacity, else the direct map)
+    cfg(13, 0, 0x10, 0xe0200004); cfg(13, 0, 0x14, 0)
+    HDM = 0xe0201000 + 0x128
+    m = re.search(r"([0-9a-f]+)-[0-9a-f]+ \(prio 0, i/o\): cxl-fixed-memory-region",
+                  qmp("human-monitor-command", {"command-line": "info mtree"})["return"])
+    FMW = int(m.group(1), 16)
+    def rl(a): return int(qt("readl %#x" % a).split()[1], 16)
+    def decoder(n, ctrl, base=FMW, size=256 << 20):
+        d = HDM + 0x10 + 0x20 * n
+        qt("writel %#x 2" % (HDM + 4))
+        for off, v in ((0, base & 0xffffffff), (4, base >> 32), (8, size & 0xffffffff),
+                       (0xc, size >> 32), (0x14, 0), (0x18, 0)):
+            qt("writel %#x %#x" % (d + off, v))
+        qt("writel %#x %#x" % (d + 0x10, ctrl))
+        return rl(d + 0x10)
+    COMMIT, COMMITTED, ERR = 1 << 9, 1 << 10, 1 << 11
+    def q(): return qmp("cxl-compressed-query", {"path": "/machine/peripheral/t3"})["return"]
+    def fill(n): return qmp("cxl-compressed-fill", {"path": "/machine/peripheral/t3", "bytes": n})
+    def step(ms): qt("clock_step %d" % (ms * 1000000))
+    ctrl = decoder(0, COMMIT | 0)
+    step(20)
+    check("decoder 0 (1 way) commits, the memory is mapped directly (ctrl %#x)" % ctrl,
+          ctrl & COMMITTED and not ctrl & ERR and q()["direct-mapped"])
+    def poison(start=0, length=(256 << 20) // 64):
+        """Get Poison List over [start, start + length lines), every part
+        of it (More Media Error Records): (flags of the last part, parts,
+        {(dpa, bytes)})"""
+        recs, parts = set(), 0
+        while True:
+            rc, out = mbox(0x4300, start.to_bytes(8, "little") + length.to_bytes(8, "little"))
+            if rc != 0 or len(out) < 32:
+                return None, parts, recs
+            parts += 1
+            n = int.from_bytes(out[10:12], "little")
+            for i in range(n):
+                r = out[32 + 16 * i:48 + 16 * i]
+                recs.add((int.from_bytes(r[:8], "little") & ~0x3f, int.from_bytes(r[8:12], "little") * 64))
+            if not out[0] & 1 or parts > 20:
+                return out[0], parts, recs
+    # near capacity: two random pages fit, the third does not
+    s = q()
+    fill(s["physical-capacity"] - s["physical-used"] - 2 * 4096 - 10)
+    A, B, C = 32 << 20, (32 << 20) + 4096, (32 << 20) + 8192
+    for a in (A, B, C):
+        qt("write %#x 4096 0x%s" % (FMW + a, os.urandom(4096).hex()))
+    s = q()
+    check("near capacity: the third random page is lost (lost %d, poisoned %d, strict %s, mapped %s)" %
+          (s["lost-pages"], s["poisoned-pages"], s["strict"], s["direct-mapped"]),
+          s["lost-pages"] == 1 and s["poisoned-pages"] == 1 and s["strict"] and not s["direct-mapped"])
+    fl, _, recs = poison(C, 64)
+    check("Get Poison List: the lost page whole (%s)" % sorted(recs), recs == {(C, 4096)})
+    fill(-s["filled"]); step(100)
+    # rewrite line 0 whole and 8 bytes of line 2: only line 0 holds data again
+    line0 = os.urandom(64)
+    qt("write %#x 64 0x%s" % (FMW + C, line0.hex()))
+    qt("writeq %#x 0x1122334455667788" % (FMW + C + 128))
+    s = q()
+    fl, _, recs = poison(C, 64)
+    check("a rewritten line loses its poison, a partly written one keeps it; the page stays lost "
+          "(poisoned %d, %s)" % (s["poisoned-pages"], sorted(recs)),
+          s["poisoned-pages"] == 1 and recs == {(C + 64, 4096 - 64)})
+    r0 = bytes.fromhex(qt("read %#x 64" % (FMW + C)).split()[1][2:])
+    r2 = int(qt("readq %#x" % (FMW + C + 128)).split()[1], 16)
+    check("line 0 reads back as written, line 2 reads as poison (all ones: %#x)" % r2,
+          r0 == line0 and r2 == 0xffffffffffffffff)
+    # Clear Poison of line 2, Media Operations Zero of lines 3-63
+    rc, _ = mbox(0x4302, (C + 128).to_bytes(8, "little") + os.urandom(64))
+    fl, _, recs = poison(C, 64)
+    check("Clear Poison of line 2: rc %#x, lines 1 and 3-63 left (%s)" % (rc, sorted(recs)),
+          rc == 0 and recs == {(C + 64, 64), (C + 192, 4096 - 192)})
+    rc, _ = mbox(0x4402, bytes([1, 1, 0, 0]) + (1).to_bytes(4, "little") + rng(C + 64, 64) )
+    rc2, _ = mbox(0x4402, bytes([1, 1, 0, 0]) + (1).to_bytes(4, "little") + rng(C + 192, 4096 - 192))
+    s = q()
+    fl, _, recs = poison(C, 64)
+    check("Media Operations Zero of the other lines: rc %#x %#x, no poison left, the page holds data "
+          "(poisoned %d, lost %d, %s)" % (rc, rc2, s["poisoned-pages"], s["lost-pages"], sorted(recs)),
+          rc == 0 and rc2 == 0 and not recs and s["poisoned-pages"] == 0 and s["lost-pages"] == 1)
+    # Clear Poison that does not fit: refused, nothing lost, nothing written
+    step(100)
+    s = q()
+    E = 40 << 20
+    fill(s["physical-capacity"] - s["physical-used"] - 10)
+    rc, _ = mbox(0x4302, E.to_bytes(8, "little") + os.urandom(64))
+    s2 = q()
+    e = bytes.fromhex(qt("read %#x 64" % (FMW + E)).split()[1][2:])
+    check("Clear Poison with data that does not fit: refused (rc %#x), no page lost (lost %d), "
+          "the line unchanged, usage within capacity" % (rc, s2["lost-pages"]),
+          rc == 0x4 and s2["lost-pages"] == 1 and e == bytes(64) and
+          s2["physical-used"] <= s2["physical-capacity"])
+    # more lost pages than the poison list holds (256)
+    LOST = [(48 << 20) + 4096 * i for i in range(300)]
+    for a in LOST:
+        qt("writeq %#x %#x" % (FMW + a, int.from_bytes(os.urandom(8), "little") | 1))
+    s = q()
+    fl, parts, recs = poison()
+    check("300 pages lost: Get Poison List returns the list's 256 entries in %d parts "
+          "(More Media Error Records), overflow flagged (flags %s)" % (parts, fl),
+          s["poisoned-pages"] == 300 and fl is not None and fl & 2 and parts >= 3 and
+          len(recs) == 256 and all((a, 4096) in {(x, 4096) for x in LOST} for a, _ in recs))
+    fill(-s["filled"]); step(100)
+    for a in LOST[:100]:
+        qt("write %#x 4096 0x%s" % (FMW + a, bytes(4096).hex()))
+    s = q()
+    fl, parts, recs = poison()
+    check("100 of them rewritten: the list shows the 200 still poisoned, moved in from the "
+          "overflow (poisoned %d, %d records)" % (s["poisoned-pages"], len(recs)),
+          s["poisoned-pages"] == 200 and recs == {(a, 4096) for a in LOST[100:]})
+    for a in LOST[100:]:
+        qt("write %#x 4096 0x%s" % (FMW + a, bytes(4096).hex()))
+    step(100)
+    s = q()
+    check("all rewritten: nothing poisoned, mapped directly again (poisoned %d, mapped %s)" %
+          (s["poisoned-pages"], s["direct-mapped"]),
+          s["poisoned-pages"] == 0 and s["direct-mapped"] and not poison()[2])
 p.terminate(); p.wait()
 for n in ("mem", "q.sock", "t.sock"):
     if os.path.exists(D + "/" + n):
