@@ -149,8 +149,12 @@ Result<Memdev> read_memdev_raw(const Sysfs &sys, const std::string &name)
 		m.ram_size = *v;
 	if (auto v = sys.read_u64(dev(name, "pmem/size")))
 		m.pmem_size = *v;
-	if (auto v = sys.read(dev(name, "serial")))
+	if (sys.exists(dev(name, "serial"))) {
+		auto v = sys.read_u64(dev(name, "serial"));
+		if (!v)
+			return std::unexpected(v.error());
 		m.serial = *v;
+	}
 	for (const auto &e : sys.list(kCxlDevices, "endpoint"))
 		if (sys.link_name(dev(e, "uport")) == name) {
 			m.endpoint = e;

@@ -86,22 +86,15 @@ std::string str(const char *s)
 	return s ? s : "";
 }
 
-// As the kernel prints it in memN/serial: "%#llx", which is "0x0" for 0
-// in the kernel's printf, where glibc's prints "0".
-std::string serial(unsigned long long v)
-{
-	char buf[24];
-	std::snprintf(buf, sizeof(buf), "0x%llx", v);
-	return buf;
-}
-
 Memdev to_memdev(cxl_memdev *m)
 {
 	Memdev out;
 	out.name = str(cxl_memdev_get_devname(m));
 	out.ram_size = cxl_memdev_get_ram_size(m);
 	out.pmem_size = cxl_memdev_get_pmem_size(m);
-	out.serial = serial(cxl_memdev_get_serial(m));
+	// ULLONG_MAX: the device has no serial (libcxl found no memN/serial)
+	if (const unsigned long long sn = cxl_memdev_get_serial(m); sn != ULLONG_MAX)
+		out.serial = sn;
 	if (cxl_endpoint *ep = cxl_memdev_get_endpoint(m)) {
 		out.endpoint = str(cxl_endpoint_get_devname(ep));
 		cxl_decoder *d;

@@ -133,20 +133,37 @@ std::optional<std::uint64_t> parse_size(const std::string &in)
 	return *v << shift;
 }
 
+bool size_is_human(std::uint64_t bytes)
+{
+	return bytes >= 5000 * 1024;
+}
+
 std::string format_size_human(std::uint64_t bytes)
 {
-	static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-	double v = static_cast<double>(bytes);
-	int u = 0;
-	while (v >= 1024.0 && u < 4) {
-		v /= 1024.0;
+	if (!size_is_human(bytes))
+		return std::to_string(bytes);
+	// hundredths of the binary and of the decimal unit, rounded to nearest
+	struct Unit {
+		std::uint64_t limit;
+		unsigned shift;
+		std::uint64_t decimal;
+		const char *bin, *dec;
+	};
+	static constexpr Unit units[] = {
+		{2ull << 30, 20, 1000000ull, "MiB", "MB"},
+		{2ull << 40, 30, 1000000000ull, "GiB", "GB"},
+		{~0ull, 40, 1000000000000ull, "TiB", "TB"},
+	};
+	const Unit *u = units;
+	while (bytes >= u->limit)
 		u++;
-	}
-	char buf[32];
-	if (u == 0)
-		std::snprintf(buf, sizeof(buf), "%llu B", static_cast<unsigned long long>(bytes));
-	else
-		std::snprintf(buf, sizeof(buf), "%.2f %s", v, units[u]);
+	const auto b = static_cast<unsigned __int128>(bytes);
+	const auto cbin = static_cast<std::uint64_t>((b * 200 / (static_cast<unsigned __int128>(1) << u->shift) + 1) / 2);
+	const auto cdec = static_cast<std::uint64_t>((b / (u->decimal / 200) + 1) / 2);
+	char buf[64];
+	std::snprintf(buf, sizeof(buf), "%llu.%02llu %s (%llu.%02llu %s)",
+		      static_cast<unsigned long long>(cbin / 100), static_cast<unsigned long long>(cbin % 100), u->bin,
+		      static_cast<unsigned long long>(cdec / 100), static_cast<unsigned long long>(cdec % 100), u->dec);
 	return buf;
 }
 

@@ -59,10 +59,53 @@ TEST_CASE("privnodectl list -M: a plain array, like cxl list -M")
 	CHECK(j[0]["memdev"] == "mem0");
 	auto h = privnodectl(fake, "list -M -u");
 	REQUIRE(h.rc == 0);
-	CHECK(nlohmann::json::parse(h.out)[0]["ram_size"] == "256.00 MiB");
+	CHECK(nlohmann::json::parse(h.out)[0]["ram_size"] == "256.00 MiB (268.44 MB)");
 	auto f = privnodectl(fake, "list -N -n 0");
 	REQUIRE(f.rc == 0);
 	CHECK(nlohmann::json::parse(f.out).size() == 1);
+}
+
+TEST_CASE("privnodectl list: cxl list's JSON conventions")
+{
+	FakeSysfs fake;
+	fake.nodes(false);
+	fake.cxl(false);
+	const std::string c = "/sys/bus/cxl/devices";
+	fake.file(c + "/mem0/serial", "0x1a2b");
+	fake.file(c + "/decoder0.0/region0/size", "0x20000000");
+	auto r = privnodectl(fake, "list -M -R");
+	REQUIRE(r.rc == 0);
+	auto j = nlohmann::json::parse(r.out);
+	// serial: a number, a hex string with -u
+	CHECK(j["memdevs"][0]["serial"] == 0x1a2b);
+	auto region = j["regions"][0];
+	CHECK(region["type"] == "ram");
+	CHECK(region["node_type"] == "sysram");
+	CHECK(region["decode_state"] == "reset");
+	CHECK(region["state"] == "disabled");
+	CHECK(region["size"] == 536870912);
+	CHECK_FALSE(region.contains("committed"));
+	CHECK_FALSE(region.contains("enabled"));
+
+	fake.file(c + "/decoder0.0/region0/commit", "1");
+	fake.region_enabled();
+	auto h = privnodectl(fake, "list -M -R -u");
+	REQUIRE(h.rc == 0);
+	auto jh = nlohmann::json::parse(h.out);
+	CHECK(jh["memdevs"][0]["serial"] == "0x1a2b");
+	CHECK(jh["memdevs"][0]["ram_size"] == "256.00 MiB (268.44 MB)");
+	CHECK(jh["regions"][0]["size"] == "512.00 MiB (536.87 MB)");
+	CHECK(jh["regions"][0]["decode_state"] == "commit");
+	CHECK_FALSE(jh["regions"][0].contains("state")); // enabled, as cxl list leaves it out
+	// 0 as cxl list -u prints it ("%#llx")
+	fake.file(c + "/mem0/serial", "0x0");
+	CHECK(nlohmann::json::parse(privnodectl(fake, "list -M -u").out)[0]["serial"] == "0");
+	CHECK(nlohmann::json::parse(privnodectl(fake, "list -M").out)[0]["serial"] == 0);
+	// a serial that is no number is named
+	fake.file(c + "/mem0/serial", "0xzz");
+	auto bad = privnodectl(fake, "list -M");
+	CHECK(bad.rc == 1);
+	CHECK(bad.err == "privnodectl: list: " + c + "/mem0/serial: not a number: '0xzz': Invalid argument\n");
 }
 
 TEST_CASE("privnodectl show: one node, or a clear error")
@@ -93,7 +136,9 @@ TEST_CASE("privnodectl create-region / destroy-region")
 	CHECK(w[7] == "/sys/bus/cxl/devices/region0/commit 1");
 	CHECK(w.back() == "/sys/devices/system/memory/memory129/state online_movable");
 	CHECK(j["region"] == "region0");
-	CHECK(j["type"] == "sysram");
+	CHECK(j["type"] == "ram");
+	CHECK(j["node_type"] == "sysram");
+	CHECK(j["decode_state"] == "commit");
 	CHECK(j["dax"] == "dax0.0");
 	CHECK_THAT(r.err, ContainsSubstring("write 1 > /sys/bus/cxl/devices/region0/commit"));
 	fake.region_enabled();

@@ -37,8 +37,16 @@ TEST_CASE("sizes with binary suffixes")
 	CHECK_FALSE(parse_size("-1"));
 	CHECK_FALSE(parse_size("99999999999999999999"));
 	CHECK_FALSE(parse_size("20000000T")); // overflows 64 bits
-	CHECK(format_size_human(268435456) == "256.00 MiB");
-	CHECK(format_size_human(512) == "512 B");
+	// as cxl list -u prints them (ndctl's man pages and util/json.c)
+	CHECK(format_size_human(268435456) == "256.00 MiB (268.44 MB)");
+	CHECK(format_size_human(536870912) == "512.00 MiB (536.87 MB)");
+	CHECK(format_size_human(4ull << 30) == "4.00 GiB (4.29 GB)");
+	CHECK(format_size_human((2ull << 30) - 1) == "2048.00 MiB (2147.48 MB)");
+	CHECK(format_size_human(3ull << 40) == "3.00 TiB (3.30 TB)");
+	CHECK(format_size_human(5000 * 1024) == "4.88 MiB (5.12 MB)");
+	CHECK(format_size_human(5000 * 1024 - 1) == "5119999");
+	CHECK_FALSE(size_is_human(512));
+	CHECK(size_is_human(5000 * 1024));
 }
 
 TEST_CASE("integers as sysfs prints them")

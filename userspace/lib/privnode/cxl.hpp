@@ -35,7 +35,7 @@ struct Memdev {
 	std::string name;       // mem0
 	std::uint64_t ram_size = 0;
 	std::uint64_t pmem_size = 0;
-	std::string serial;
+	std::optional<std::uint64_t> serial; // memN/serial, if the device has one
 	std::string endpoint;   // endpoint2, "" when not enabled
 	std::vector<std::string> decoders; // the endpoint's decoders
 };

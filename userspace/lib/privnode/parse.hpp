@@ -21,7 +21,12 @@ namespace privnode {
 // "268435456", "256M", "256MiB", "1G", "0x10000000": binary (1024-based)
 // suffixes K, M, G, T. nullopt on malformed input or overflow.
 [[nodiscard]] std::optional<std::uint64_t> parse_size(const std::string &s);
-// 268435456 -> "256.00 MiB" (as ndctl's -u does).
+// As ndctl's -u prints a size (its util/json.c display_size): "256.00 MiB
+// (268.44 MB)", in MiB below 2 GiB, GiB below 2 TiB, TiB above; below
+// 5000 KiB just the decimal number of bytes ("4096"), which cxl list
+// prints as a JSON number.
 [[nodiscard]] std::string format_size_human(std::uint64_t bytes);
+// Whether format_size_human() gives more than the number of bytes.
+[[nodiscard]] bool size_is_human(std::uint64_t bytes);
 
 } // namespace privnode
