@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <iostream>
+#include <optional>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -73,6 +74,21 @@ private:
 	int err_ = 0;
 };
 
+// --dry-run: the plan as JSON on stdout (nothing was written)
+void print_plan(const privnode::RegionPlan &p)
+{
+	nlohmann::ordered_json j;
+	j["region"] = p.region;
+	j["dry_run"] = true;
+	auto writes = nlohmann::ordered_json::array();
+	for (const auto &w : p.writes)
+		writes.push_back({{"path", w.path}, {"value", w.value}});
+	j["writes"] = writes;
+	if (!p.then.empty())
+		j["then"] = p.then;
+	print_json(j);
+}
+
 } // namespace
 
 int error(const std::string &cmd, const std::string &message)
@@ -91,11 +107,15 @@ bool require_root(const Global &g, const std::string &cmd)
 
 int cmd_create_region(const Global &g, const CreateOpts &o)
 {
-	if (!require_root(g, "create-region"))
+	// a dry run only reads: no root, no lock
+	if (!o.dry_run && !require_root(g, "create-region"))
 		return 1;
-	const RegionLock lock(g);
-	if (int rc = lock.check("create-region"); rc)
-		return rc;
+	std::optional<RegionLock> lock;
+	if (!o.dry_run) {
+		lock.emplace(g);
+		if (int rc = lock->check("create-region"); rc)
+			return rc;
+	}
 	privnode::CreateRegion req;
 	req.memdev = o.memdev;
 	req.decoder = o.decoder;
@@ -114,6 +134,13 @@ int cmd_create_region(const Global &g, const CreateOpts &o)
 							      "': not a size (bytes, or a number with K, M, G, T)");
 		req.size = *sz;
 	}
+	if (o.dry_run) {
+		auto plan = privnode::plan_create_region(g.sys, req);
+		if (!plan)
+			return error("create-region", to_string(plan.error()));
+		print_plan(*plan);
+		return 0;
+	}
 	auto r = privnode::create_region(g.sys, req, progress(g));
 	if (!r)
 		return error("create-region", to_string(r.error()));
@@ -121,8 +148,15 @@ int cmd_create_region(const Global &g, const CreateOpts &o)
 	return 0;
 }
 
-int cmd_destroy_region(const Global &g, const std::string &region)
+int cmd_destroy_region(const Global &g, const std::string &region, bool dry_run)
 {
+	if (dry_run) { // only reads: no root, no lock
+		auto plan = privnode::plan_destroy_region(g.sys, region);
+		if (!plan)
+			return error("destroy-region", to_string(plan.error()));
+		print_plan(*plan);
+		return 0;
+	}
 	if (!require_root(g, "destroy-region"))
 		return 1;
 	const RegionLock lock(g);

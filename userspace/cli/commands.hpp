@@ -28,6 +28,7 @@ struct ListOpts {
 
 struct CreateOpts {
 	std::string memdev, decoder, size, type = "private";
+	bool dry_run = false; // print the writes, make none
 };
 
 struct CpusetOpts {
@@ -39,7 +40,7 @@ int cmd_list(const Global &g, const ListOpts &o);
 int cmd_cpuset(const Global &g, const CpusetOpts &o);
 int cmd_show(const Global &g, int node);
 int cmd_create_region(const Global &g, const CreateOpts &o);
-int cmd_destroy_region(const Global &g, const std::string &region);
+int cmd_destroy_region(const Global &g, const std::string &region, bool dry_run);
 int cmd_online(const Global &g, const std::string &target, bool online);
 
 // "privnodectl: CMD: message" on stderr; returns 1.

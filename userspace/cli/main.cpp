@@ -56,10 +56,13 @@ int main(int argc, char **argv)
 	create->add_option("-t,--type", co.type, "private (a private node), cram (a cram node: the device compresses inline) or sysram (ordinary node)")
 		->capture_default_str()
 		->check(CLI::IsMember({"private", "cram", "sysram"}));
+	create->add_flag("--dry-run", co.dry_run, "Print the sysfs writes it would make, in order; make none");
 
 	std::string region;
 	auto *destroy = app.add_subcommand("destroy-region", "Take a region down and delete it");
 	destroy->add_option("REGION", region, "Region, e.g. region0")->required();
+	bool destroy_dry_run = false;
+	destroy->add_flag("--dry-run", destroy_dry_run, "Print the sysfs writes it would make, in order; make none");
 
 	std::string target;
 	auto *online = app.add_subcommand("online", "Online the memory of a region or dax device");
@@ -90,7 +93,7 @@ int main(int argc, char **argv)
 	if (*create)
 		return cmd_create_region(g, co);
 	if (*destroy)
-		return cmd_destroy_region(g, region);
+		return cmd_destroy_region(g, region, destroy_dry_run);
 	if (*online)
 		return cmd_online(g, target, true);
 	if (*offline)

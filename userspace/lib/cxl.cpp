@@ -363,12 +363,22 @@ Status offline_dax_memory(const Sysfs &sys, const std::string &dax)
 	return {};
 }
 
-Result<Region> create_region(const Sysfs &sys, const CreateRegion &req, const StepLog &log)
+namespace {
+
+// The write that takes back a step of create-region, and its name for -v.
+struct UndoWrite {
+	std::string what; // "attach decoder2.0"
+	SysfsWrite write;
+};
+
+// A region's plan with what execution needs beyond the writes.
+struct CreatePlan {
+	RegionPlan plan;
+	std::vector<std::optional<UndoWrite>> undo; // per write: how to take it back, if needed
+};
+
+Result<CreatePlan> plan_create(const Sysfs &sys, const CreateRegion &req)
 {
-	auto say = [&](const std::string &s) {
-		if (log)
-			log(s);
-	};
 	auto memdev = read_memdev(sys, req.memdev);
 	if (!memdev)
 		return std::unexpected(memdev.error());
@@ -379,8 +389,6 @@ Result<Region> create_region(const Sysfs &sys, const CreateRegion &req, const St
 
 	const bool priv = req.type != RegionType::sysram;
 	const bool cram = req.type == RegionType::cram;
-	// the dax driver that must take a private region's memory
-	const std::string priv_driver = cram ? kDaxCramDriver : kDaxPrivateDriver;
 
 	auto avail = free_ram(sys, *memdev);
 	if (!avail)
@@ -461,57 +469,77 @@ Result<Region> create_region(const Sysfs &sys, const CreateRegion &req, const St
 	if (ep.empty())
 		return fail(EBUSY, dev(memdev->endpoint), "no free endpoint decoder");
 
-	Undo undo(log);
-	auto step = [&](const std::string &path, const std::string &value) -> Status {
-		say("write " + value + " > " + path);
-		return sys.write(path, value);
-	};
-
-	// Compare-exchange: read the next name, write it back.
+	// Reading the next name changes nothing; writing it back creates the
+	// region (a compare-exchange: another name there means EBUSY).
 	const std::string create = dev(root->name, priv ? "create_private_region" : "create_ram_region");
 	auto name = sys.read(create);
 	if (!name)
 		return std::unexpected(name.error());
-	if (auto st = step(create, *name); !st)
-		return std::unexpected(st.error());
 	const std::string region = *name;
-	undo.push("create " + region, [&, region] {
-		return sys.write(dev(root->name, "delete_region"), region);
-	});
 
-	std::vector<std::pair<std::string, std::string>> geometry = {
-		{dev(region, "interleave_ways"), "1"},
-		{dev(region, "interleave_granularity"), std::to_string(root->granularity)},
-		{dev(ep, "mode"), "ram"},
+	CreatePlan cp;
+	cp.plan.region = region;
+	auto add = [&](std::string path, std::string value, std::optional<UndoWrite> undo = {}) {
+		cp.plan.writes.push_back({std::move(path), std::move(value)});
+		cp.undo.push_back(std::move(undo));
 	};
+	add(create, region, UndoWrite{"create " + region, {dev(root->name, "delete_region"), region}});
+	// private_type as soon as the region exists: the kernel refuses it
+	// once committed
 	if (priv)
-		geometry.insert(geometry.begin(), {dev(region, "private_type"), cram ? "cram" : "basic"});
-	for (const auto &[path, value] : geometry)
-		if (auto st = step(path, value); !st)
-			return with_rollback(st.error(), undo);
+		add(dev(region, "private_type"), cram ? "cram" : "basic");
+	add(dev(region, "interleave_ways"), "1");
+	add(dev(region, "interleave_granularity"), std::to_string(root->granularity));
+	add(dev(ep, "mode"), "ram");
+	add(dev(ep, "dpa_size"), std::to_string(size), UndoWrite{"allocate DPA on " + ep, {dev(ep, "dpa_size"), "0"}});
+	add(dev(region, "size"), std::to_string(size));
+	add(dev(region, "target0"), ep, UndoWrite{"attach " + ep, {dev(region, "target0"), ""}});
+	add(dev(region, "commit"), "1", UndoWrite{"commit " + region, {dev(region, "commit"), "0"}});
+	add(std::string(kCxlRegionDriver) + "/bind", region,
+	    UndoWrite{"enable " + region, {std::string(kCxlRegionDriver) + "/unbind", region}});
+	if (!priv)
+		cp.plan.then = "online the memory blocks of " + region + "'s dax device (online_movable)";
+	return cp;
+}
 
-	if (auto st = step(dev(ep, "dpa_size"), std::to_string(size)); !st)
-		return with_rollback(st.error(), undo);
-	undo.push("allocate DPA on " + ep, [&, ep] { return sys.write(dev(ep, "dpa_size"), "0"); });
+} // namespace
 
-	if (auto st = step(dev(region, "size"), std::to_string(size)); !st)
-		return with_rollback(st.error(), undo);
-	if (auto st = step(dev(region, "target0"), ep); !st)
-		return with_rollback(st.error(), undo);
-	undo.push("attach " + ep, [&, region] { return sys.write(dev(region, "target0"), ""); });
+Result<RegionPlan> plan_create_region(const Sysfs &sys, const CreateRegion &req)
+{
+	auto cp = plan_create(sys, req);
+	if (!cp)
+		return std::unexpected(cp.error());
+	return std::move(cp->plan);
+}
 
-	if (auto st = step(dev(region, "commit"), "1"); !st)
-		return with_rollback(st.error(), undo);
-	undo.push("commit " + region, [&, region] { return sys.write(dev(region, "commit"), "0"); });
+Result<Region> create_region(const Sysfs &sys, const CreateRegion &req, const StepLog &log)
+{
+	auto say = [&](const std::string &s) {
+		if (log)
+			log(s);
+	};
+	auto cp = plan_create(sys, req);
+	if (!cp)
+		return std::unexpected(cp.error());
+	const bool priv = req.type != RegionType::sysram;
+	// the dax driver that must take a private region's memory
+	const std::string priv_driver = req.type == RegionType::cram ? kDaxCramDriver : kDaxPrivateDriver;
+	const std::string region = cp->plan.region;
+	const std::string bind = std::string(kCxlRegionDriver) + "/bind";
 
-	if (sys.link_name(dev(region, "driver")).empty()) {
-		const std::string bind = std::string(kCxlRegionDriver) + "/bind";
-		if (auto st = step(bind, region); !st)
-			return with_rollback(st.error(), undo);
+	Undo undo(log);
+	for (size_t i = 0; i < cp->plan.writes.size(); i++) {
+		const auto &[path, value] = cp->plan.writes[i];
+		// a kernel that enabled the region on commit needs no bind
+		const bool skip = path == bind && !sys.link_name(dev(region, "driver")).empty();
+		if (!skip) {
+			say("write " + value + " > " + path);
+			if (auto st = sys.write(path, value); !st)
+				return with_rollback(st.error(), undo);
+		}
+		if (const auto &u = cp->undo[i])
+			undo.push(u->what, [&sys, w = u->write] { return sys.write(w.path, w.value); });
 	}
-	undo.push("enable " + region, [&, region] {
-		return sys.write(std::string(kCxlRegionDriver) + "/unbind", region);
-	});
 
 	// Where dax, kmem and kmem_private are modules, the dax device and its
 	// driver appear asynchronously after the bind: wait for them (on a
@@ -552,28 +580,30 @@ Result<Region> create_region(const Sysfs &sys, const CreateRegion &req, const St
 	return read_region(sys, region);
 }
 
-Status destroy_region(const Sysfs &sys, const std::string &name, const StepLog &log)
+namespace {
+
+struct DestroyPlan {
+	std::string dax;               // whose memory is offlined first, "" if none
+	std::vector<SysfsWrite> offline; // the writes that offline it
+	std::vector<SysfsWrite> writes;  // then these, in order
+};
+
+Result<DestroyPlan> plan_destroy(const Sysfs &sys, const std::string &name)
 {
-	auto say = [&](const std::string &s) {
-		if (log)
-			log(s);
-	};
 	auto r = read_region(sys, name);
 	if (!r)
 		return std::unexpected(r.error());
-	// The only step that can fail for a reason the user must fix (pages in
-	// use) goes first and undoes itself; nothing else has changed then.
+	DestroyPlan p;
 	const std::string dax_driver =
 		r->dax.empty() ? "" : sys.link_name(std::string(kDaxDevices) + "/" + r->dax + "/driver");
-	const bool offlined = dax_driver == "kmem" || dax_driver == kDaxPrivateDriver ||
-			      dax_driver == kDaxCramDriver;
-	if (offlined) {
-		say("offline memory of " + r->dax);
-		if (auto st = offline_dax_memory(sys, r->dax); !st) {
-			Error e = st.error();
-			e.what += " (memory of " + name + " is in use; nothing was changed)";
-			return std::unexpected(e);
-		}
+	if (dax_driver == "kmem" || dax_driver == kDaxPrivateDriver || dax_driver == kDaxCramDriver) {
+		p.dax = r->dax;
+		auto ids = dax_blocks(sys, r->dax);
+		if (!ids)
+			return std::unexpected(ids.error());
+		for (auto id : *ids)
+			if (sys.read(block_state(id)).value_or("") != "offline")
+				p.offline.push_back({block_state(id), "offline"});
 	}
 	// The root decoder is the parent of the region in the device tree.
 	auto roots = list_root_decoders(sys);
@@ -585,23 +615,58 @@ Status destroy_region(const Sysfs &sys, const std::string &name, const StepLog &
 			root = d.name;
 	if (root.empty())
 		return fail(ENODEV, dev(name), "cannot find the root decoder of the region");
+	if (r->enabled)
+		p.writes.push_back({std::string(kCxlRegionDriver) + "/unbind", name});
+	if (r->committed)
+		p.writes.push_back({dev(name, "commit"), "0"});
+	for (size_t i = 0; i < r->targets.size(); i++) {
+		p.writes.push_back({dev(name, "target" + std::to_string(i)), ""});
+		p.writes.push_back({dev(r->targets[i], "dpa_size"), "0"});
+	}
+	p.writes.push_back({dev(root, "delete_region"), name});
+	return p;
+}
 
+} // namespace
+
+Result<RegionPlan> plan_destroy_region(const Sysfs &sys, const std::string &name)
+{
+	auto p = plan_destroy(sys, name);
+	if (!p)
+		return std::unexpected(p.error());
+	RegionPlan out;
+	out.region = name;
+	out.writes = p->offline;
+	out.writes.insert(out.writes.end(), p->writes.begin(), p->writes.end());
+	return out;
+}
+
+Status destroy_region(const Sysfs &sys, const std::string &name, const StepLog &log)
+{
+	auto say = [&](const std::string &s) {
+		if (log)
+			log(s);
+	};
+	auto p = plan_destroy(sys, name);
+	if (!p)
+		return std::unexpected(p.error());
+	// The only step that can fail for a reason the user must fix (pages in
+	// use) goes first and undoes itself; nothing else has changed then.
+	if (!p->dax.empty()) {
+		say("offline memory of " + p->dax);
+		if (auto st = offline_dax_memory(sys, p->dax); !st) {
+			Error e = st.error();
+			e.what += " (memory of " + name + " is in use; nothing was changed)";
+			return std::unexpected(e);
+		}
+	}
 	// Every write, planned up front: a failure then says exactly which
 	// steps were done and which were not (the memory stays offline).
-	std::vector<std::pair<std::string, std::string>> plan;
-	if (r->enabled)
-		plan.emplace_back(std::string(kCxlRegionDriver) + "/unbind", name);
-	if (r->committed)
-		plan.emplace_back(dev(name, "commit"), "0");
-	for (size_t i = 0; i < r->targets.size(); i++) {
-		plan.emplace_back(dev(name, "target" + std::to_string(i)), "");
-		plan.emplace_back(dev(r->targets[i], "dpa_size"), "0");
-	}
-	plan.emplace_back(dev(root, "delete_region"), name);
+	const auto &plan = p->writes;
 	// The writes plan[from, to) as "'value' > path, ...", after @first.
 	auto steps = [&](std::string first, size_t from, size_t to) {
 		for (size_t j = from; j < to; j++)
-			first += (first.empty() ? "" : ", ") + ("'" + plan[j].second + "' > " + plan[j].first);
+			first += (first.empty() ? "" : ", ") + ("'" + plan[j].value + "' > " + plan[j].path);
 		return first;
 	};
 	for (size_t i = 0; i < plan.size(); i++) {
@@ -609,7 +674,7 @@ Status destroy_region(const Sysfs &sys, const std::string &name, const StepLog &
 		say("write " + value + " > " + path);
 		if (auto st = sys.write(path, value); !st) {
 			Error e = st.error();
-			const std::string done = steps(offlined ? "offline " + r->dax : "", 0, i);
+			const std::string done = steps(p->dax.empty() ? "" : "offline " + p->dax, 0, i);
 			const std::string left = steps("", i, plan.size());
 			e.what += "; done: " + (done.empty() ? std::string("nothing") : done) + "; not done: " + left;
 			say("stopped; not done: " + left);

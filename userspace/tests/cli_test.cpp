@@ -147,6 +147,50 @@ TEST_CASE("privnodectl create-region / destroy-region")
 	CHECK(d.err == "privnodectl: destroyed region0\n");
 }
 
+TEST_CASE("privnodectl create-region / destroy-region --dry-run: the writes, in order, none made")
+{
+	FakeSysfs fake;
+	fake.nodes(false);
+	fake.cxl(false);
+	const std::string c = "/sys/bus/cxl/devices";
+	auto r = privnodectl(fake, "create-region -m mem0 -t sysram -s 256M --dry-run");
+	REQUIRE(r.rc == 0);
+	CHECK(fake.writes().empty());
+	CHECK(fake.get(c + "/decoder2.0/dpa_size") == "0x0");
+	CHECK_FALSE(fs::exists(fake.root() / "run" / "privnodectl.lock")); // no lock taken
+	auto j = nlohmann::json::parse(r.out);
+	CHECK(j["region"] == "region0");
+	CHECK(j["dry_run"] == true);
+	REQUIRE(j["writes"].size() == 9);
+	CHECK(j["writes"][0]["path"] == c + "/decoder0.0/create_ram_region");
+	CHECK(j["writes"][0]["value"] == "region0");
+	CHECK(j["writes"][7]["path"] == c + "/region0/commit");
+	CHECK(j["writes"][7]["value"] == "1");
+	CHECK(j["writes"][8]["path"] == "/sys/bus/cxl/drivers/cxl_region/bind");
+	CHECK_THAT(j["then"].get<std::string>(), ContainsSubstring("online the memory blocks"));
+	// refused as the real run would be, nothing written
+	auto bad = privnodectl(fake, "create-region -m mem0 -t sysram -s 1G --dry-run");
+	CHECK(bad.rc == 1);
+	CHECK_THAT(bad.err, ContainsSubstring("exceeds the free volatile capacity"));
+
+	REQUIRE(privnodectl(fake, "create-region -m mem0 -t sysram -s 256M").rc == 0);
+	fake.region_enabled();
+	fake.forget_writes();
+	auto d = privnodectl(fake, "destroy-region region0 --dry-run");
+	REQUIRE(d.rc == 0);
+	CHECK(fake.writes().empty());
+	CHECK(fake.get(c + "/decoder0.0/region0/commit") == "1");
+	auto jd = nlohmann::json::parse(d.out);
+	REQUIRE(jd["writes"].size() == 7);
+	CHECK(jd["writes"][0]["path"] == "/sys/devices/system/memory/memory128/state");
+	CHECK(jd["writes"][0]["value"] == "offline");
+	CHECK(jd["writes"][6]["path"] == c + "/decoder0.0/delete_region");
+	CHECK_FALSE(jd.contains("then"));
+	auto missing = privnodectl(fake, "destroy-region region9 --dry-run");
+	CHECK(missing.rc == 1);
+	CHECK_THAT(missing.err, ContainsSubstring("region9: no such CXL region"));
+}
+
 TEST_CASE("privnodectl create-region: bad input is refused with the reason")
 {
 	FakeSysfs fake;
@@ -258,6 +302,8 @@ TEST_CASE("bash completion: node ids after cpuset -a/-r, sizes after -s")
 	CHECK_THAT(sizes, ContainsSubstring("1G"));
 	CHECK_THAT(complete("privnodectl cpuset \"\""), ContainsSubstring("/"));
 	CHECK(complete("privnodectl show \"\"").rfind("0", 0) == 0);
+	CHECK_THAT(complete("privnodectl create-region --d"), ContainsSubstring("--dry-run"));
+	CHECK(complete("privnodectl destroy-region --") == "--dry-run\n");
 }
 
 TEST_CASE("privnodectl list: a filter alone names its kind, as in cxl list")

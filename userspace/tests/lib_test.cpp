@@ -460,6 +460,68 @@ TEST_CASE("destroy-region: the reverse of create")
 	CHECK(missing.error().err == ENODEV);
 }
 
+namespace {
+std::vector<std::string> as_log(const std::vector<SysfsWrite> &writes)
+{
+	std::vector<std::string> out;
+	for (const auto &w : writes)
+		out.push_back(w.path + " " + w.value);
+	return out;
+}
+} // namespace
+
+TEST_CASE("plan_create_region: the writes create_region makes, none made")
+{
+	for (auto type : {RegionType::sysram, RegionType::private_}) {
+		FakeSysfs dry, wet;
+		dry.cxl(type != RegionType::sysram);
+		wet.cxl(type != RegionType::sysram);
+		auto plan = plan_create_region(Sysfs(dry.root()), {.memdev = "mem0", .type = type});
+		REQUIRE(plan);
+		CHECK(plan->region == "region0");
+		CHECK(dry.writes().empty());
+		CHECK(dry.get(C + "/decoder2.0/dpa_size") == "0x0");
+		CHECK(dry.get(R + "/commit") == "");
+		REQUIRE(create_region(Sysfs(wet.root()), {.memdev = "mem0", .type = type}));
+		auto done = wet.writes();
+		if (type == RegionType::sysram) {
+			// then the memory blocks, which exist once the region does
+			CHECK_THAT(plan->then, ContainsSubstring("online the memory blocks"));
+			done.resize(done.size() - 2);
+		} else {
+			CHECK(plan->then.empty());
+		}
+		CHECK(as_log(plan->writes) == done);
+	}
+	// a request create_region refuses is refused the same way
+	FakeSysfs fake;
+	fake.cxl(false);
+	auto bad = plan_create_region(Sysfs(fake.root()), {.memdev = "mem0", .size = 100ull << 20});
+	REQUIRE_FALSE(bad);
+	CHECK(bad.error().err == EINVAL);
+}
+
+TEST_CASE("plan_destroy_region: the writes destroy_region makes, none made")
+{
+	FakeSysfs fake;
+	fake.cxl(false);
+	Sysfs sys(fake.root());
+	REQUIRE(create_region(sys, {.memdev = "mem0"}));
+	fake.region_enabled();
+	fake.forget_writes();
+	auto plan = plan_destroy_region(sys, "region0");
+	REQUIRE(plan);
+	CHECK(fake.writes().empty());
+	CHECK(fake.get(R + "/commit") == "1");
+	CHECK(fake.get("/sys/devices/system/memory/memory128/state") == "online_movable");
+	REQUIRE(destroy_region(sys, "region0"));
+	CHECK(as_log(plan->writes) == fake.writes());
+	CHECK(plan->writes.size() == 7);
+	auto missing = plan_destroy_region(sys, "region5");
+	REQUIRE_FALSE(missing);
+	CHECK(missing.error().err == ENODEV);
+}
+
 TEST_CASE("online: a dax device not bound to kmem is refused")
 {
 	FakeSysfs fake;

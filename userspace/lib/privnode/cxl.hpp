@@ -113,6 +113,27 @@ using StepLog = std::function<void(const std::string &step)>;
 // default nowhere, so the library never prints.
 void set_library_log(StepLog log);
 
+// One write of the region state machine: "echo VALUE > PATH".
+struct SysfsWrite {
+	std::string path;
+	std::string value;
+	bool operator==(const SysfsWrite &) const = default;
+};
+
+// What create_region() or destroy_region() would do (--dry-run): every
+// check they make is made, the writes they would make are listed, in
+// order, and nothing is written.
+struct RegionPlan {
+	std::string region; // region0
+	std::vector<SysfsWrite> writes;
+	// What follows the writes that only the writes can tell (a sysram
+	// region's memory blocks exist once it is enabled); "" if nothing.
+	std::string then;
+};
+
+[[nodiscard]] Result<RegionPlan> plan_create_region(const Sysfs &sys, const CreateRegion &req);
+[[nodiscard]] Result<RegionPlan> plan_destroy_region(const Sysfs &sys, const std::string &name);
+
 // Create, commit and enable a region; for sysram also online its memory.
 // Any failure undoes every step already taken, in reverse order, and the
 // error names the step, the file, the value and the errno.
