@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// privnodectl list / show: nodes, CXL memdevs and regions as JSON.
+// privnodectl list: nodes, CXL memdevs and regions as JSON
+// (privnodectl-list(1)).
 #include "commands.hpp"
 #include "json.hpp"
 
@@ -57,15 +58,6 @@ int cmd_list(const Global &g, const ListOpts &opts)
 	}
 	// One kind asked for: a plain array, as `cxl list -M` prints.
 	print_json(kinds == 1 ? out.begin().value() : out);
-	return 0;
-}
-
-int cmd_show(const Global &g, int id)
-{
-	auto n = privnode::read_node(g.sys, id);
-	if (!n)
-		return error("show", to_string(n.error()));
-	print_json(to_json(*n, g.human));
 	return 0;
 }
 

@@ -5,8 +5,10 @@
 // and returns the process exit status.
 #pragma once
 
+#include "privnode/cxl.hpp"
 #include "privnode/sysfs.hpp"
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,11 +43,41 @@ int cmd_cpuset(const Global &g, const CpusetOpts &o);
 int cmd_show(const Global &g, int node);
 int cmd_create_region(const Global &g, const CreateOpts &o);
 int cmd_destroy_region(const Global &g, const std::string &region, bool dry_run);
-int cmd_online(const Global &g, const std::string &target, bool online);
+int cmd_online(const Global &g, const std::string &target);
+int cmd_offline(const Global &g, const std::string &target);
+
+// What they share (common.cpp):
 
 // "privnodectl: CMD: message" on stderr; returns 1.
 int error(const std::string &cmd, const std::string &message);
 // Mutating commands need root on a real system.
 bool require_root(const Global &g, const std::string &cmd);
+// -v: each sysfs step on stderr
+privnode::StepLog progress(const Global &g);
+// --dry-run: the plan as JSON on stdout (nothing was written)
+void print_plan(const privnode::RegionPlan &p);
+// The dax device of @target (a region, or a dax device itself); nullopt
+// after saying why on stderr.
+std::optional<std::string> dax_of(const Global &g, const std::string &cmd, const std::string &target);
+
+// One privnodectl at a time creates or destroys regions: two would race
+// for the same free capacity and endpoint decoders. The lock is an
+// flock(2) on /run/privnodectl.lock (ROOT/run/privnodectl.lock under
+// --sysfs-root), held until the process exits; a second one fails at once
+// rather than wait behind a command that may take minutes.
+class RegionLock {
+public:
+	explicit RegionLock(const Global &g);
+	~RegionLock();
+	RegionLock(const RegionLock &) = delete;
+	RegionLock &operator=(const RegionLock &) = delete;
+	// 0, or the reason on stderr and 1
+	int check(const std::string &cmd) const;
+
+private:
+	std::filesystem::path path_;
+	int fd_ = -1;
+	int err_ = 0;
+};
 
 } // namespace privnodectl

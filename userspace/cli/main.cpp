@@ -95,9 +95,9 @@ int main(int argc, char **argv)
 	if (*destroy)
 		return cmd_destroy_region(g, region, destroy_dry_run);
 	if (*online)
-		return cmd_online(g, target, true);
+		return cmd_online(g, target);
 	if (*offline)
-		return cmd_online(g, target, false);
+		return cmd_offline(g, target);
 	if (*cpuset) {
 		// "/", "/work/db/" and "work/db" name cgroups the same way
 		while (!cs.cgroup.empty() && cs.cgroup.front() == '/')

@@ -8,7 +8,13 @@
 #include <catch2/matchers/catch_matchers_string.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/wait.h>
@@ -382,4 +388,63 @@ TEST_CASE("privnodectl create-region / destroy-region: one at a time, the other 
 	r = privnodectl(fake, "create-region -m mem0 -t sysram -s 256M");
 	CHECK(r.rc == 0);
 	CHECK_FALSE(fake.writes().empty());
+}
+
+TEST_CASE("privnodectl: every subcommand has its own source file and man page")
+{
+	// the subcommands, as --help lists them
+	FakeSysfs fake;
+	const auto help = privnodectl(fake, "--help");
+	REQUIRE(help.rc == 0);
+	std::vector<std::string> cmds;
+	std::istringstream in(help.out.substr(help.out.find("Subcommands:")));
+	std::string line;
+	std::getline(in, line);
+	while (std::getline(in, line) && line.rfind("  ", 0) == 0)
+		cmds.push_back(line.substr(2, line.find(' ', 2) - 2));
+	REQUIRE(cmds.size() == 7);
+	const fs::path cli = CLI_DIR;
+	for (const auto &cmd : cmds) {
+		INFO(cmd);
+		std::string src = "cmd_" + cmd + ".cpp";
+		std::replace(src.begin(), src.end(), '-', '_');
+		CHECK(fs::exists(cli / src));
+		// a page of its own, not a .so to another one
+		std::ifstream man(cli / "man" / ("privnodectl-" + cmd + ".1"));
+		std::string first;
+		std::getline(man, first);
+		std::string title = "PRIVNODECTL-" + cmd;
+		std::transform(title.begin(), title.end(), title.begin(), ::toupper);
+		CHECK(first.rfind(".TH " + title + " ", 0) == 0);
+	}
+}
+
+TEST_CASE("privnodectl online / offline: a region's or a dax device's memory blocks")
+{
+	FakeSysfs fake;
+	fake.nodes(false);
+	fake.cxl(false);
+	REQUIRE(privnodectl(fake, "create-region -m mem0 -t sysram").rc == 0);
+	const std::string m = "/sys/devices/system/memory";
+	fake.forget_writes();
+	auto off = privnodectl(fake, "offline region0");
+	CHECK(off.rc == 0);
+	CHECK(off.err == "privnodectl: offline dax0.0\n");
+	CHECK(fake.writes() == std::vector<std::string>{m + "/memory128/state offline", m + "/memory129/state offline"});
+	fake.forget_writes();
+	auto on = privnodectl(fake, "online dax0.0");
+	CHECK(on.rc == 0);
+	CHECK(on.err == "privnodectl: online dax0.0\n");
+	CHECK(fake.writes() == std::vector<std::string>{m + "/memory128/state online_movable",
+							  m + "/memory129/state online_movable"});
+	fake.forget_writes();
+	auto none = privnodectl(fake, "offline region5");
+	CHECK(none.rc == 1);
+	CHECK(none.err == "privnodectl: offline: /sys/bus/cxl/devices/region5: no such CXL region: No such device\n");
+	fake.dir("/sys/bus/dax/drivers/device_dax");
+	fake.link("/sys/bus/dax/devices/dax0.0/driver", "../../drivers/device_dax");
+	auto devdax = privnodectl(fake, "online region0");
+	CHECK(devdax.rc == 1);
+	CHECK_THAT(devdax.err, ContainsSubstring("privnodectl: online: /sys/bus/dax/devices/dax0.0/driver: bound to 'device_dax'"));
+	CHECK(fake.writes().empty());
 }
