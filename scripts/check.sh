@@ -102,13 +102,15 @@ plain_suites=cxl-plain
 plain=
 if [ -z "${SUITES:-}" ]; then
 	SUITES=$(cd "$PRIVNODE_TOP/tests/guest/suites" && ls |
-		grep -v -e "^bench-" -e "^debug-" -e "^cxl-exhaust$" -e "^cxl-plain$" | paste -sd, -)
+		grep -v -e "^bench-" -e "^debug-" -e "^cxl-exhaust$" -e "^cxl-rehotplug$" -e "^cxl-plain$" |
+		paste -sd, -)
 	# cxl-exhaust runs last: the pages the device loses go through the
-	# kernel's memory_failure(), which takes them out of the direct map
-	# (set_mce_nospec()), and 6.12 does not map them again when the same
-	# CXL range is hot-added later (a suite onlining the device after it
-	# oopses in clear_page()).
-	SUITES+=,cxl-exhaust
+	# kernel's memory_failure() (HardwareCorrupted, the machine check
+	# log), which no other suite should see. cxl-rehotplug follows it:
+	# x86 took those pages out of the direct map (set_mce_nospec()), and
+	# memory hot-added at their addresses again must be mapped again
+	# (patch 1 of the series).
+	SUITES+=,cxl-exhaust,cxl-rehotplug
 	# Leaks are judged once every other suite has run.
 	[ "$variant" != debug ] || SUITES+=,debug-kmemleak
 	plain=$plain_suites
