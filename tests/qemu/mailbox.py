@@ -43,7 +43,8 @@ def machine(qtest, memdev, device):
             "-device", device, "-machine", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"]
 p = subprocess.Popen(machine("unix:" + D + "/t.sock",
                              "memory-backend-file,id=m,share=on,mem-path=%s,size=256M" % FILE, dev) +
-                     ["-qmp", "unix:%s/q.sock,server=on,wait=off" % D])
+                     ["-qmp", "unix:%s/q.sock,server=on,wait=off" % D] +
+                     (["-D", D + "/trace.log", "-trace", "cxl_*"] if MODE == "on" else []))
 # a QEMU that does not start or hangs fails the run, never blocks it
 ts.settimeout(1)
 c = None
@@ -191,6 +192,30 @@ else:
     step(20)
     check("decoder 0 (1 way) commits, the memory is mapped directly (ctrl %#x)" % ctrl,
           ctrl & COMMITTED and not ctrl & ERR and q()["direct-mapped"])
+    def trace(name):
+        with open(D + "/trace.log") as f:
+            return [l for l in f if l.startswith(name + " ")]
+    # decoder 1: programmed without Commit while decoder 0 is mapped
+    n = len(trace("cxl_comp_direct_map"))
+    ctrl1 = decoder(1, 0x10 | 4, base=FMW + (256 << 20))
+    check("a control write without Commit to an uncommitted decoder changes nothing "
+          "(ctrl %#x; map changes %d, still mapped %s)" % (ctrl1, len(trace("cxl_comp_direct_map")) - n,
+                                                          q()["direct-mapped"]),
+          len(trace("cxl_comp_direct_map")) == n and q()["direct-mapped"] and
+          trace("cxl_type3_decoder_uncommit")[-1:] and "was committed 0" in trace("cxl_type3_decoder_uncommit")[-1])
+    # interleave granularity under 4 KiB refused with compressed=on
+    ctrl1 = decoder(1, COMMIT | 0x10 | 0, base=FMW + (256 << 20))
+    check("2 ways at 256 B granularity: not committed, Error Not Committed set (ctrl %#x)" % ctrl1,
+          not ctrl1 & COMMITTED and ctrl1 & ERR and
+          "committed 0" in trace("cxl_type3_decoder_commit")[-1])
+    n = len(trace("cxl_comp_direct_map"))
+    ctrl1 = decoder(1, COMMIT | 0x10 | 4, base=FMW + (256 << 20))
+    check("2 ways at 4 KiB granularity: committed (ctrl %#x)" % ctrl1, ctrl1 & COMMITTED and not ctrl1 & ERR)
+    qt("writel %#x 0" % (HDM + 0x10 + 0x20 + 0x10))
+    check("committing and uncommitting it: one real uncommit, decoder 0's mapping untouched "
+          "(%d map changes)" % (len(trace("cxl_comp_direct_map")) - n),
+          "was committed 1" in trace("cxl_type3_decoder_uncommit")[-1] and
+          len(trace("cxl_comp_direct_map")) == n and q()["direct-mapped"])
     def poison(start=0, length=(256 << 20) // 64):
         """Get Poison List over [start, start + length lines), every part
         of it (More Media Error Records): (flags of the last part, parts,
@@ -267,6 +292,15 @@ else:
           "(More Media Error Records), overflow flagged (flags %s)" % (parts, fl),
           s["poisoned-pages"] == 300 and fl is not None and fl & 2 and parts >= 3 and
           len(recs) == 256 and all((a, 4096) in {(x, 4096) for x in LOST} for a, _ in recs))
+    # the guest never collects its memory errors: every bank stays busy
+    # (a retry runs on the vCPU thread: one per clock_step at most)
+    n = len(trace("cxl_comp_mce_retry"))
+    for _ in range(100):
+        step(100)
+        rl(FMW)
+    r = len(trace("cxl_comp_mce_retry")) - n
+    check("memory errors the guest does not take: %d retries in 10 s (virtual), backing off to 1 s" % r,
+          len(trace("cxl_comp_mce_deliver")) > 0 and 0 < r <= 30)
     fill(-s["filled"]); step(100)
     for a in LOST[:100]:
         qt("write %#x 4096 0x%s" % (FMW + a, bytes(4096).hex()))
@@ -283,7 +317,7 @@ else:
           (s["poisoned-pages"], s["direct-mapped"]),
           s["poisoned-pages"] == 0 and s["direct-mapped"] and not poison()[2])
 p.terminate(); p.wait()
-for n in ("mem", "q.sock", "t.sock"):
+for n in ("mem", "q.sock", "t.sock", "trace.log"):
     if os.path.exists(D + "/" + n):
         os.unlink(D + "/" + n)
 os.rmdir(D)
