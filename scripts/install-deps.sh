@@ -23,6 +23,8 @@ PKGS=(
 	# userspace (gnuplot-nox: cramstat --plot, and its unit test)
 	cmake g++ libcli11-dev nlohmann-json3-dev libnuma-dev libcxl-dev libdaxctl-dev uuid-dev
 	gnuplot-nox
+	# make check: scripts/check-format.sh (userspace/.clang-format)
+	clang-format
 	# the workload unit test measures page compressibility with LZ4
 	liblz4-dev
 	# guest initramfs

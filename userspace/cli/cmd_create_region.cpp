@@ -36,8 +36,9 @@ int cmd_create_region(const Global &g, const CreateOpts &o)
 	if (!o.size.empty()) {
 		auto sz = privnode::parse_size(o.size);
 		if (!sz)
-			return error("create-region", "--size '" + o.size +
-							      "': not a size (bytes, or a number with K, M, G, T)");
+			return error("create-region",
+				     "--size '" + o.size +
+					     "': not a size (bytes, or a number with K, M, G, T)");
 		req.size = *sz;
 	}
 	if (o.dry_run) {

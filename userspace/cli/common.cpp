@@ -65,8 +65,9 @@ int RegionLock::check(const std::string &cmd) const
 	if (fd_ >= 0)
 		return 0;
 	if (err_ == EWOULDBLOCK)
-		return error(cmd, "another privnodectl is creating or destroying a region (it holds " +
-					  path_.string() + "); nothing was changed, try again when it is done");
+		return error(cmd,
+			     "another privnodectl is creating or destroying a region (it holds " +
+				     path_.string() + "); nothing was changed, try again when it is done");
 	return error(cmd, path_.string() + ": " + std::strerror(err_));
 }
 

@@ -53,16 +53,20 @@ int main(int argc, char **argv)
 	create->add_option("-m,--memdev", co.memdev, "CXL memdev, e.g. mem0")->required();
 	create->add_option("-d,--decoder", co.decoder, "Root decoder (default: first that fits)");
 	create->add_option("-s,--size", co.size, "Size: bytes or 256M, 1G... (default: all free)");
-	create->add_option("-t,--type", co.type, "private (a private node), cram (a cram node: the device compresses inline) or sysram (ordinary node)")
+	create->add_option("-t,--type", co.type,
+			   "private (a private node), cram (a cram node: the device compresses inline) or "
+			   "sysram (ordinary node)")
 		->capture_default_str()
 		->check(CLI::IsMember({"private", "cram", "sysram"}));
-	create->add_flag("--dry-run", co.dry_run, "Print the sysfs writes it would make, in order; make none");
+	create->add_flag("--dry-run", co.dry_run,
+			 "Print the sysfs writes it would make, in order; make none");
 
 	std::string region;
 	auto *destroy = app.add_subcommand("destroy-region", "Take a region down and delete it");
 	destroy->add_option("REGION", region, "Region, e.g. region0")->required();
 	bool destroy_dry_run = false;
-	destroy->add_flag("--dry-run", destroy_dry_run, "Print the sysfs writes it would make, in order; make none");
+	destroy->add_flag("--dry-run", destroy_dry_run,
+			  "Print the sysfs writes it would make, in order; make none");
 
 	std::string target;
 	auto *online = app.add_subcommand("online", "Online the memory of a region or dax device");
@@ -72,9 +76,9 @@ int main(int argc, char **argv)
 
 	CpusetOpts cs;
 	auto *cpuset = app.add_subcommand("cpuset", "Show or change the nodes a cgroup v2 cpuset may use");
-	cpuset->add_option("CGROUP", cs.cgroup,
-			   "cgroup below /sys/fs/cgroup, e.g. work/db; / is the root, whose grant is system-wide")
-		->required();
+	const char *cgroup_help = "cgroup below /sys/fs/cgroup, e.g. work/db; / is the root, whose grant is "
+				  "system-wide";
+	cpuset->add_option("CGROUP", cs.cgroup, cgroup_help)->required();
 	cpuset->add_option("-a,--add", cs.add, "Let the cgroup use these nodes")->check(kNodeId);
 	cpuset->add_option("-r,--remove", cs.remove, "Take these nodes away")->check(kNodeId);
 
@@ -82,7 +86,8 @@ int main(int argc, char **argv)
 	// raw sysfs instead of libcxl/libdaxctl (privnodectl-list(1))
 	g.sys.set_raw_only(std::getenv("PRIVNODE_NO_LIBCXL") != nullptr);
 	if (g.verbose) // -v: the libraries' messages too
-		privnode::set_library_log([](const std::string &m) { std::cerr << "privnodectl: " << m << "\n"; });
+		privnode::set_library_log(
+			[](const std::string &m) { std::cerr << "privnodectl: " << m << "\n"; });
 
 	if (node_filter >= 0)
 		lo.node = node_filter;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // privnode-cxlcomp: read the compressed CXL device's statistics, set its
 // watermarks, or compute what the device would charge for a file.
 #include "mailbox.hpp"
@@ -5,6 +6,8 @@
 #include "payload.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -14,95 +17,107 @@ namespace {
 
 using nlohmann::json;
 
-int fail(const std::string& msg)
+// "privnode-cxlcomp: PATH: WHAT: strerror" on stderr; returns 1.
+int fail(const privnode::Error &e)
 {
-    std::cerr << "privnode-cxlcomp: " << msg << '\n';
-    return 1;
+	std::cerr << "privnode-cxlcomp: " << privnode::to_string(e) << '\n';
+	return 1;
 }
 
-json stats_json(const std::string& memdev, const cxlcomp::Stats& s)
+json stats_json(const std::string &memdev, const cxlcomp::Stats &s)
 {
-    return {{"memdev", memdev},
-            {"logical_capacity", s.logical_capacity},
-            {"logical_used", s.logical_used},
-            {"physical_capacity", s.physical_capacity},
-            {"physical_used", s.physical_used},
-            {"watermarks",
-             {{"low", s.watermarks.low}, {"high", s.watermarks.high}, {"critical", s.watermarks.critical}}},
-            {"state", cxlcomp::state_name(s.state)},
-            {"lost_pages", s.lost_pages}};
+	return {{"memdev", memdev},
+		{"logical_capacity", s.logical_capacity},
+		{"logical_used", s.logical_used},
+		{"physical_capacity", s.physical_capacity},
+		{"physical_used", s.physical_used},
+		{"watermarks",
+		 {{"low", s.watermarks.low},
+		  {"high", s.watermarks.high},
+		  {"critical", s.watermarks.critical}}},
+		{"state", cxlcomp::state_name(s.state)},
+		{"lost_pages", s.lost_pages}};
 }
 
-int cmd_stats(const std::string& memdev)
+int cmd_stats(const std::string &memdev)
 {
-    auto out = cxlcomp::raw_command(memdev, cxlcomp::opcode_get_stats, {}, cxlcomp::stats_size);
-    if (!out)
-        return fail(out.error());
-    auto s = cxlcomp::decode_stats(*out);
-    if (!s)
-        return fail(memdev + ": opcode " + cxlcomp::opcode_name(cxlcomp::opcode_get_stats) + ": " + s.error());
-    std::cout << stats_json(memdev, *s).dump(2) << '\n';
-    return 0;
+	auto out = cxlcomp::raw_command(memdev, cxlcomp::opcode_get_stats, {}, cxlcomp::stats_size);
+	if (!out)
+		return fail(out.error());
+	auto s = cxlcomp::decode_stats(*out);
+	if (!s) {
+		privnode::Error e = s.error();
+		e.path = "/dev/cxl/" + std::filesystem::path(memdev).filename().string();
+		e.what = "opcode " + cxlcomp::opcode_name(cxlcomp::opcode_get_stats) + ": " + e.what;
+		return fail(e);
+	}
+	std::cout << stats_json(memdev, *s).dump(2) << '\n';
+	return 0;
 }
 
-int cmd_set_watermarks(const std::string& memdev, const cxlcomp::Watermarks& w)
+int cmd_set_watermarks(const std::string &memdev, const cxlcomp::Watermarks &w)
 {
-    if (!cxlcomp::watermarks_valid(w))
-        return fail("watermarks " + std::to_string(w.low) + "/" + std::to_string(w.high) + "/" +
-                    std::to_string(w.critical) + ": need low < high < critical <= 100");
-    auto in = cxlcomp::encode_watermarks(w);
-    auto out = cxlcomp::raw_command(memdev, cxlcomp::opcode_set_watermarks, in, 0);
-    if (!out)
-        return fail(out.error());
-    return cmd_stats(memdev);
+	if (!cxlcomp::watermarks_valid(w))
+		return fail({EINVAL, "",
+			     "watermarks " + std::to_string(w.low) + "/" + std::to_string(w.high) + "/" +
+				     std::to_string(w.critical) + ": need low < high < critical <= 100"});
+	auto in = cxlcomp::encode_watermarks(w);
+	auto out = cxlcomp::raw_command(memdev, cxlcomp::opcode_set_watermarks, in, 0);
+	if (!out)
+		return fail(out.error());
+	return cmd_stats(memdev);
 }
 
-int cmd_cost(const std::string& file)
+int cmd_cost(const std::string &file)
 {
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        return fail(file + ": cannot open");
-    std::vector<std::uint8_t> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto c = cxlcomp::data_cost(data);
-    std::cout << json{{"file", file},
-                      {"bytes", data.size()},
-                      {"pages", c.pages},
-                      {"zero_pages", c.zero_pages},
-                      {"physical_bytes", c.bytes}}
-                     .dump(2)
-              << '\n';
-    return 0;
+	std::ifstream in(file, std::ios::binary);
+	if (!in)
+		return fail({errno, file, "open"});
+	std::vector<std::uint8_t> data((std::istreambuf_iterator<char>(in)),
+				       std::istreambuf_iterator<char>());
+	if (in.bad())
+		return fail({errno ? errno : EIO, file, "read"});
+	auto c = cxlcomp::data_cost(data);
+	std::cout << json{{"file", file},
+			  {"bytes", data.size()},
+			  {"pages", c.pages},
+			  {"zero_pages", c.zero_pages},
+			  {"physical_bytes", c.bytes}}
+			     .dump(2)
+		  << '\n';
+	return 0;
 }
 
 } // namespace
 
-int main(int argc, char** argv)
+int main(int argc, char **argv)
 {
-    CLI::App app{"Statistics and watermarks of privnode's compressed CXL memory device"};
-    app.require_subcommand(1);
-    std::string memdev = "mem0";
+	CLI::App app{"Statistics and watermarks of privnode's compressed CXL memory device"};
+	app.require_subcommand(1);
+	std::string memdev = "mem0";
 
-    auto* stats = app.add_subcommand("stats", "print the device's compression statistics (JSON)");
-    stats->add_option("-d,--memdev", memdev, "memdev name (mem0) or /dev/cxl path");
+	auto *stats = app.add_subcommand("stats", "print the device's compression statistics (JSON)");
+	stats->add_option("-d,--memdev", memdev, "memdev name (mem0) or /dev/cxl path");
 
-    cxlcomp::Watermarks w;
-    unsigned low = 0, high = 0, critical = 0;
-    auto* setw = app.add_subcommand("set-watermarks", "set low/high/critical watermarks (percent)");
-    setw->add_option("-d,--memdev", memdev, "memdev name (mem0) or /dev/cxl path");
-    setw->add_option("low", low)->required()->check(CLI::Range(0, 100));
-    setw->add_option("high", high)->required()->check(CLI::Range(0, 100));
-    setw->add_option("critical", critical)->required()->check(CLI::Range(0, 100));
+	cxlcomp::Watermarks w;
+	unsigned low = 0, high = 0, critical = 0;
+	auto *setw = app.add_subcommand("set-watermarks", "set low/high/critical watermarks (percent)");
+	setw->add_option("-d,--memdev", memdev, "memdev name (mem0) or /dev/cxl path");
+	setw->add_option("low", low)->required()->check(CLI::Range(0, 100));
+	setw->add_option("high", high)->required()->check(CLI::Range(0, 100));
+	setw->add_option("critical", critical)->required()->check(CLI::Range(0, 100));
 
-    std::string file;
-    auto* cost = app.add_subcommand("cost", "physical bytes the device charges for FILE's data (JSON)");
-    cost->add_option("file", file)->required();
+	std::string file;
+	auto *cost = app.add_subcommand("cost", "physical bytes the device charges for FILE's data (JSON)");
+	cost->add_option("file", file)->required();
 
-    CLI11_PARSE(app, argc, argv);
-    if (*stats)
-        return cmd_stats(memdev);
-    if (*setw) {
-        w = {static_cast<std::uint8_t>(low), static_cast<std::uint8_t>(high), static_cast<std::uint8_t>(critical)};
-        return cmd_set_watermarks(memdev, w);
-    }
-    return cmd_cost(file);
+	CLI11_PARSE(app, argc, argv);
+	if (*stats)
+		return cmd_stats(memdev);
+	if (*setw) {
+		w = {static_cast<std::uint8_t>(low), static_cast<std::uint8_t>(high),
+		     static_cast<std::uint8_t>(critical)};
+		return cmd_set_watermarks(memdev, w);
+	}
+	return cmd_cost(file);
 }

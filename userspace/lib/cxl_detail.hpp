@@ -40,7 +40,8 @@ public:
 			if (log_)
 				log_("undo " + it->first);
 			if (auto st = it->second(); !st) {
-				failed += "; rollback of '" + it->first + "' failed: " + to_string(st.error());
+				failed +=
+					"; rollback of '" + it->first + "' failed: " + to_string(st.error());
 				if (log_)
 					log_("undo " + it->first + " failed: " + to_string(st.error()));
 			}

@@ -140,8 +140,8 @@ Result<std::vector<RootDecoder>> list_root_decoders(const Sysfs &sys)
 		r.name = str(cxl_decoder_get_devname(d));
 		r.cap_ram = cxl_decoder_is_volatile_capable(d);
 		r.cap_pmem = cxl_decoder_is_pmem_capable(d);
-		r.can_private = sys.exists(std::string(kCxlDevices) + "/" + r.name +
-					   "/create_private_region");
+		r.can_private =
+			sys.exists(std::string(kCxlDevices) + "/" + r.name + "/create_private_region");
 		r.size = cxl_decoder_get_size(d);
 		r.available = cxl_decoder_get_max_available_extent(d);
 		if (r.available == ULLONG_MAX) // unknown: no room

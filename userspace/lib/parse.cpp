@@ -158,12 +158,15 @@ std::string format_size_human(std::uint64_t bytes)
 	while (bytes >= u->limit)
 		u++;
 	const auto b = static_cast<unsigned __int128>(bytes);
-	const auto cbin = static_cast<std::uint64_t>((b * 200 / (static_cast<unsigned __int128>(1) << u->shift) + 1) / 2);
+	const auto cbin = static_cast<std::uint64_t>(
+		(b * 200 / (static_cast<unsigned __int128>(1) << u->shift) + 1) / 2);
 	const auto cdec = static_cast<std::uint64_t>((b / (u->decimal / 200) + 1) / 2);
 	char buf[64];
 	std::snprintf(buf, sizeof(buf), "%llu.%02llu %s (%llu.%02llu %s)",
-		      static_cast<unsigned long long>(cbin / 100), static_cast<unsigned long long>(cbin % 100), u->bin,
-		      static_cast<unsigned long long>(cdec / 100), static_cast<unsigned long long>(cdec % 100), u->dec);
+		      static_cast<unsigned long long>(cbin / 100),
+		      static_cast<unsigned long long>(cbin % 100), u->bin,
+		      static_cast<unsigned long long>(cdec / 100),
+		      static_cast<unsigned long long>(cdec % 100), u->dec);
 	return buf;
 }
 

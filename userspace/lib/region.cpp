@@ -69,8 +69,8 @@ Result<CreatePlan> plan_create(const Sysfs &sys, const CreateRegion &req)
 			    "no free volatile capacity left (" + std::to_string(*avail) + " bytes free)");
 	const std::uint64_t size = req.size.value_or(*avail / kRegionAlign * kRegionAlign);
 	if (size == 0 || size % kRegionAlign)
-		return fail(EINVAL, "", "size " + std::to_string(size) +
-					       " is not a non-zero multiple of 256 MiB");
+		return fail(EINVAL, "",
+			    "size " + std::to_string(size) + " is not a non-zero multiple of 256 MiB");
 	if (size > *avail)
 		return fail(ENOSPC, dev(req.memdev, "ram/size"),
 			    "size " + std::to_string(size) + " exceeds the free volatile capacity " +
@@ -162,7 +162,8 @@ Result<CreatePlan> plan_create(const Sysfs &sys, const CreateRegion &req)
 	add(dev(region, "interleave_ways"), "1");
 	add(dev(region, "interleave_granularity"), std::to_string(root->granularity));
 	add(dev(ep, "mode"), "ram");
-	add(dev(ep, "dpa_size"), std::to_string(size), UndoWrite{"allocate DPA on " + ep, {dev(ep, "dpa_size"), "0"}});
+	add(dev(ep, "dpa_size"), std::to_string(size),
+	    UndoWrite{"allocate DPA on " + ep, {dev(ep, "dpa_size"), "0"}});
 	add(dev(region, "size"), std::to_string(size));
 	add(dev(region, "target0"), ep, UndoWrite{"attach " + ep, {dev(region, "target0"), ""}});
 	add(dev(region, "commit"), "1", UndoWrite{"commit " + region, {dev(region, "commit"), "0"}});
@@ -231,7 +232,8 @@ Result<Region> create_region(const Sysfs &sys, const CreateRegion &req, const St
 	if (!r)
 		return with_rollback(r.error(), undo);
 	if (r->dax.empty())
-		return with_rollback(Error{ENODEV, dev(region), "no dax device after enabling (waited 10 s)"}, undo);
+		return with_rollback(Error{ENODEV, dev(region), "no dax device after enabling (waited 10 s)"},
+				     undo);
 	if (priv) {
 		// The kernel binds a private region's dax device to kmem_private,
 		// which hot-adds the memory as a private node: check it did.
@@ -254,9 +256,9 @@ Result<Region> create_region(const Sysfs &sys, const CreateRegion &req, const St
 namespace {
 
 struct DestroyPlan {
-	std::string dax;               // whose memory is offlined first, "" if none
+	std::string dax; // whose memory is offlined first, "" if none
 	std::vector<SysfsWrite> offline; // the writes that offline it
-	std::vector<SysfsWrite> writes;  // then these, in order
+	std::vector<SysfsWrite> writes; // then these, in order
 };
 
 Result<DestroyPlan> plan_destroy(const Sysfs &sys, const std::string &name)
@@ -347,7 +349,8 @@ Status destroy_region(const Sysfs &sys, const std::string &name, const StepLog &
 			Error e = st.error();
 			const std::string done = steps(p->dax.empty() ? "" : "offline " + p->dax, 0, i);
 			const std::string left = steps("", i, plan.size());
-			e.what += "; done: " + (done.empty() ? std::string("nothing") : done) + "; not done: " + left;
+			e.what += "; done: " + (done.empty() ? std::string("nothing") : done) +
+				"; not done: " + left;
 			say("stopped; not done: " + left);
 			return std::unexpected(e);
 		}

@@ -142,8 +142,7 @@ Result<Region> read_region_raw(const Sysfs &sys, const std::string &name)
 }
 
 // The object called @name in @all, or ENODEV naming its sysfs directory.
-template <class T>
-Result<T> find(Result<std::vector<T>> all, const std::string &name, const char *what)
+template <class T> Result<T> find(Result<std::vector<T>> all, const std::string &name, const char *what)
 {
 	if (!all)
 		return std::unexpected(all.error());

@@ -20,13 +20,13 @@ inline constexpr const char *kCgroupRoot = "/sys/fs/cgroup";
 // granted private nodes that allow placement; cpuset.mems.sysram the
 // ordinary nodes alone. Kernels without the grant have neither file.
 struct Cpuset {
-	std::string cgroup;          // path below kCgroupRoot, "" for the root
-	std::vector<int> mems;       // cpuset.mems (empty: inherit; the root has none)
-	std::vector<int> effective;  // cpuset.mems.effective
-	bool has_sysram = false;     // the kernel has cpuset.mems.sysram
-	std::vector<int> sysram;     // cpuset.mems.sysram: ordinary nodes only
-	bool has_private = false;    // root only: cpuset.mems.private exists
-	std::vector<int> private_;   // root only: cpuset.mems.private, the system-wide grant
+	std::string cgroup; // path below kCgroupRoot, "" for the root
+	std::vector<int> mems; // cpuset.mems (empty: inherit; the root has none)
+	std::vector<int> effective; // cpuset.mems.effective
+	bool has_sysram = false; // the kernel has cpuset.mems.sysram
+	std::vector<int> sysram; // cpuset.mems.sysram: ordinary nodes only
+	bool has_private = false; // root only: cpuset.mems.private exists
+	std::vector<int> private_; // root only: cpuset.mems.private, the system-wide grant
 };
 
 [[nodiscard]] Result<Cpuset> read_cpuset(const Sysfs &sys, const std::string &cgroup);

@@ -32,16 +32,16 @@ inline constexpr const char *kDaxCramDriver = "cxl_cram";
 inline constexpr std::uint64_t kRegionAlign = 256ull << 20;
 
 struct Memdev {
-	std::string name;       // mem0
+	std::string name; // mem0
 	std::uint64_t ram_size = 0;
 	std::uint64_t pmem_size = 0;
 	std::optional<std::uint64_t> serial; // memN/serial, if the device has one
-	std::string endpoint;   // endpoint2, "" when not enabled
+	std::string endpoint; // endpoint2, "" when not enabled
 	std::vector<std::string> decoders; // the endpoint's decoders
 };
 
 struct RootDecoder {
-	std::string name;       // decoder0.0
+	std::string name; // decoder0.0
 	bool cap_ram = false;
 	bool cap_pmem = false;
 	bool can_private = false; // create_private_region exists
@@ -62,14 +62,14 @@ struct RootDecoder {
 enum class RegionType { sysram, private_, cram };
 
 struct Region {
-	std::string name;        // region0
-	std::string mode;        // ram, pmem
+	std::string name; // region0
+	std::string mode; // ram, pmem
 	std::string private_type; // regionN/private_type, "" if none
 	std::uint64_t size = 0;
 	bool committed = false;
-	bool enabled = false;    // bound to cxl_region
+	bool enabled = false; // bound to cxl_region
 	std::vector<std::string> targets;
-	std::string dax;         // dax0.0, "" if none
+	std::string dax; // dax0.0, "" if none
 	std::optional<int> node; // target node of the dax device
 };
 
@@ -143,8 +143,7 @@ struct RegionPlan {
 // Offline its memory (if any), disable, decommit, release the endpoint
 // decoders and delete the region. If offlining fails (pages in use), the
 // blocks already offlined are onlined again and nothing else changes.
-[[nodiscard]] Status destroy_region(const Sysfs &sys, const std::string &name,
-				    const StepLog &log = {});
+[[nodiscard]] Status destroy_region(const Sysfs &sys, const std::string &name, const StepLog &log = {});
 
 // Online / offline the memory blocks of a kmem-bound dax device.
 [[nodiscard]] Status online_dax_memory(const Sysfs &sys, const std::string &dax,

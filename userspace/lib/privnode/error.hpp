@@ -9,9 +9,9 @@
 namespace privnode {
 
 struct Error {
-	int err = 0;       // errno value (positive), 0 if not an OS error
-	std::string path;  // the sysfs file or object concerned, may be empty
-	std::string what;  // what failed, e.g. "write 'ram'"
+	int err = 0; // errno value (positive), 0 if not an OS error
+	std::string path; // the sysfs file or object concerned, may be empty
+	std::string what; // what failed, e.g. "write 'ram'"
 };
 
 // "PATH: WHAT: strerror(ERR)", leaving out the parts that are empty.

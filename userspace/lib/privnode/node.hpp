@@ -15,8 +15,8 @@ namespace privnode {
 inline constexpr const char *kNodeDir = "/sys/devices/system/node";
 
 enum class NodeKind {
-	memory,     // in has_memory: ordinary system RAM
-	private_,   // in has_private_memory: reachable only by explicit request
+	memory, // in has_memory: ordinary system RAM
+	private_, // in has_private_memory: reachable only by explicit request
 	memoryless, // online but with neither
 };
 
@@ -27,9 +27,9 @@ struct Node {
 	NodeKind kind = NodeKind::memoryless;
 	std::vector<int> cpus;
 	std::uint64_t total = 0; // bytes (MemTotal)
-	std::uint64_t free = 0;  // bytes (MemFree)
+	std::uint64_t free = 0; // bytes (MemFree)
 	std::vector<std::string> private_ops; // nodeN/private/ops, private nodes only
-	std::string owner;                    // nodeN/private/owner, private nodes only
+	std::string owner; // nodeN/private/owner, private nodes only
 };
 
 // Whether this kernel knows private nodes at all (has_private_memory exists).
