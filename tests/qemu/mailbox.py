@@ -216,6 +216,17 @@ else:
           "(%d map changes)" % (len(trace("cxl_comp_direct_map")) - n),
           "was committed 1" in trace("cxl_type3_decoder_uncommit")[-1] and
           len(trace("cxl_comp_direct_map")) == n and q()["direct-mapped"])
+    check("compressed=on: the HDM decoders are not capable of interleaving on address bits "
+          "11:8, they are on 14:12 (capability %#x)" % rl(HDM), not rl(HDM) & (1 << 8) and rl(HDM) & (1 << 9))
+    # committed decoder 0 programmed again at 256 B: refused, so what it
+    # mapped is not any more
+    ctrl = decoder(0, COMMIT | 0x10 | 0)
+    m = q()["direct-mapped"]
+    ctrl2 = decoder(0, COMMIT | 0)
+    step(20)
+    check("committed decoder 0 committed again at 2 ways, 256 B: refused (ctrl %#x), its direct "
+          "map dropped (mapped %s); committed again at 1 way: mapped (ctrl %#x)" % (ctrl, m, ctrl2),
+          not ctrl & COMMITTED and ctrl & ERR and not m and ctrl2 & COMMITTED and q()["direct-mapped"])
     def poison(start=0, length=(256 << 20) // 64):
         """Get Poison List over [start, start + length lines), every part
         of it (More Media Error Records): (flags of the last part, parts,
@@ -244,6 +255,17 @@ else:
           s["lost-pages"] == 1 and s["poisoned-pages"] == 1 and s["strict"] and not s["direct-mapped"])
     fl, _, recs = poison(C, 64)
     check("Get Poison List: the lost page whole (%s)" % sorted(recs), recs == {(C, 4096)})
+    # strict: a store across a line that holds data and a poisoned line
+    # writes the bytes of the first, drops those of the second
+    # (room for what it writes: 1 MiB, still above critical)
+    fill(-(1 << 20))
+    rc, _ = mbox(0x4302, C.to_bytes(8, "little") + bytes(64))
+    qt("writeq %#x 0x1122334455667788" % (FMW + C + 60))
+    r = int(qt("readl %#x" % (FMW + C + 60)).split()[1], 16)
+    fl, _, recs = poison(C, 64)
+    check("strict, line 0 cleared (rc %#x): a store across lines 0 and 1 writes line 0's bytes "
+          "(%#x), line 1 stays poisoned (strict %s, %s)" % (rc, r, q()["strict"], sorted(recs)),
+          rc == 0 and r == 0x55667788 and q()["strict"] and recs == {(C + 64, 4096 - 64)})
     fill(-s["filled"]); step(100)
     # rewrite line 0 whole and 8 bytes of line 2: only line 0 holds data again
     line0 = os.urandom(64)
@@ -263,6 +285,12 @@ else:
     fl, _, recs = poison(C, 64)
     check("Clear Poison of line 2: rc %#x, lines 1 and 3-63 left (%s)" % (rc, sorted(recs)),
           rc == 0 and recs == {(C + 64, 64), (C + 192, 4096 - 192)})
+    rc, _ = mbox(0x4302, (C + 160).to_bytes(8, "little") + bytes(64))
+    rc2, _ = mbox(0x4302, (C + 4096 - 32).to_bytes(8, "little") + bytes(64))
+    fl, _, recs = poison(C, 64)
+    check("Clear Poison of a DPA not 64-byte aligned, within a page and across one: "
+          "Invalid Input (rc %#x %#x), the list unchanged (%s)" % (rc, rc2, sorted(recs)),
+          rc == 0x2 and rc2 == 0x2 and recs == {(C + 64, 64), (C + 192, 4096 - 192)})
     rc, _ = mbox(0x4402, bytes([1, 1, 0, 0]) + (1).to_bytes(4, "little") + rng(C + 64, 64) )
     rc2, _ = mbox(0x4402, bytes([1, 1, 0, 0]) + (1).to_bytes(4, "little") + rng(C + 192, 4096 - 192))
     s = q()
@@ -302,6 +330,24 @@ else:
     check("memory errors the guest does not take: %d retries in 10 s (virtual), backing off to 1 s" % r,
           len(trace("cxl_comp_mce_deliver")) > 0 and 0 < r <= 30)
     fill(-s["filled"]); step(100)
+    # the list changes between two parts of a Get Poison List: the next
+    # part resumes above the last DPA returned, nothing repeated or skipped
+    def part():
+        rc, out = mbox(0x4300, (0).to_bytes(8, "little") + ((256 << 20) // 64).to_bytes(8, "little"))
+        n = int.from_bytes(out[10:12], "little")
+        return out[0], [int.from_bytes(out[32 + 16 * i:40 + 16 * i], "little") & ~0x3f for i in range(n)]
+    fl, got = part()
+    qt("write %#x 4096 0x%s" % (FMW + LOST[0], bytes(4096).hex()))
+    parts = 1
+    while fl & 1 and parts < 10:
+        fl, more = part()
+        got += more; parts += 1
+    fresh = {a for a, _ in poison()[2]}
+    check("Get Poison List in %d parts, LOST[0] rewritten after the first (one moved in from the "
+          "overflow): %d records, %d distinct, all of the list now (%d) and the rewritten one" %
+          (parts, len(got), len(set(got)), len(fresh)),
+          len(got) == len(set(got)) and set(got) - {LOST[0]} == fresh and LOST[0] in got and
+          got == sorted(got))
     for a in LOST[:100]:
         qt("write %#x 4096 0x%s" % (FMW + a, bytes(4096).hex()))
     s = q()
@@ -316,6 +362,72 @@ else:
     check("all rewritten: nothing poisoned, mapped directly again (poisoned %d, mapped %s)" %
           (s["poisoned-pages"], s["direct-mapped"]),
           s["poisoned-pages"] == 0 and s["direct-mapped"] and not poison()[2])
+    # decoder 0 interleaved (2 ways, 4 KiB): DPA P is at HPA offset 2 * P.
+    # The error for a write lost there goes to the HPA the guest wrote
+    # (the device cannot compute it from the DPA: it does not know its way)
+    qt("writel %#x 0" % (HDM + 0x10 + 0x10))
+    ctrl = decoder(0, COMMIT | 0x10 | 4)
+    step(20)
+    P = 60 << 20
+    s = q()
+    fill(s["physical-capacity"] - s["physical-used"] - 10)
+    n = len(trace("cxl_comp_mce_drop")), len(trace("cxl_comp_mce_deliver")) + len(trace("cxl_comp_mce_retry"))
+    qt("write %#x 4096 0x%s" % (FMW + 2 * P, os.urandom(4096).hex()))
+    r = int(qt("readq %#x" % (FMW + 2 * P)).split()[1], 16)
+    for _ in range(30):
+        step(100)
+    mine = lambda ls: [l for l in ls if "dpa %#x" % P in l]
+    drops = mine(trace("cxl_comp_mce_drop")[n[0]:])
+    sent = mine((trace("cxl_comp_mce_deliver") + trace("cxl_comp_mce_retry"))[n[1]:])
+    check("2-way decoder (ctrl %#x): a page lost there reads as poison (%#x), its memory error is "
+          "delivered at the HPA written, not dropped (%d dropped, %d delivered or retried)" %
+          (ctrl, r, len(drops), len(sent)),
+          ctrl & COMMITTED and r == 0xffffffffffffffff and not drops and sent and
+          all("hpa %#x" % (FMW + 2 * P) in l for l in sent if l.startswith("cxl_comp_mce_deliver")))
+    fill(-q()["filled"]); step(100)
+    qt("write %#x 4096 0x%s" % (FMW + 2 * P, bytes(4096).hex()))
+    qt("writel %#x 0" % (HDM + 0x10 + 0x10))
+    ctrl = decoder(0, COMMIT | 0)
+    step(100)
+    check("rewritten, decoder 0 back to 1 way: mapped directly again (ctrl %#x, poisoned %d)" %
+          (ctrl, q()["poisoned-pages"]), q()["direct-mapped"] and q()["poisoned-pages"] == 0)
+    # not strict (critical at 100%), 256 KiB left: pages written through
+    # the direct map faster than accounted are lost when the sync timer
+    # accounts them. vCPUs must not read their zeroes through the map: it
+    # goes before the first of them is zeroed.
+    rc, _ = mbox(0xc001, bytes([70, 85, 100, 0]))
+    s = q()
+    fill(s["physical-capacity"] - s["physical-used"] - (256 << 10))
+    s = q()
+    with open(D + "/trace.log") as f:
+        n = len(f.readlines())
+    for i in range(256):
+        qt("write %#x 4096 0x%s" % (FMW + (80 << 20) + 4096 * i, os.urandom(4096).hex()))
+    step(100)
+    with open(D + "/trace.log") as f:
+        ev = [l.split(":")[0] for l in f.readlines()[n:]
+              if l.startswith("cxl_comp_lost_write ") or l.startswith("cxl_comp_direct_map ")]
+    s2 = q()
+    check("lazy loss (rc %#x, strict %s, mapped %s before): %d pages lost, the map dropped before "
+          "the first is zeroed (%s)" % (rc, s["strict"], s["direct-mapped"],
+                                        s2["lost-pages"] - s["lost-pages"], ev[:2]),
+          rc == 0 and not s["strict"] and s["direct-mapped"] and not s2["direct-mapped"] and
+          s2["lost-pages"] > s["lost-pages"] and len(ev) > 1 and
+          ev[0] == "cxl_comp_direct_map direct map 0" and ev[1].startswith("cxl_comp_lost_write"))
+    # a Get Poison List in parts, then a reset: the next one starts again
+    fl, got = part()
+    qmp("system_reset")
+    rl(FMW)
+    cfg(12, 0, 0x18, 12 | 13 << 8 | 13 << 16)
+    cfg(12, 0, 0x20, (0xe000) | (0xe030 << 16))
+    cfg(12, 0, 0x04, 0x6)
+    cfg(13, 0, 0x18, 0xe0000004); cfg(13, 0, 0x1c, 0)
+    cfg(13, 0, 0x04, 0x6)
+    fl2, again = part()
+    check("Get Poison List, first part (more %d, %d records), device reset: the next request "
+          "starts at the first record again (%s, %s)" %
+          (fl & 1, len(got), hex(got[0]) if got else None, hex(again[0]) if again else None),
+          fl & 1 and got and again and again[0] == got[0] and fl2 & 1)
 p.terminate(); p.wait()
 for n in ("mem", "q.sock", "t.sock", "trace.log"):
     if os.path.exists(D + "/" + n):
