@@ -66,7 +66,12 @@ using detail::dax_blocks;
 using detail::Undo;
 using detail::with_rollback;
 
-Status online_dax_memory(const Sysfs &sys, const std::string &dax, const std::string &how)
+namespace {
+
+// Move every memory block of @dax that is not @to already to @to; on a
+// failure, the blocks moved so far go back to @back.
+Status move_dax_blocks(const Sysfs &sys, const std::string &dax, const std::string &to,
+		       const std::string &back)
 {
 	auto ids = dax_blocks(sys, dax);
 	if (!ids)
@@ -76,36 +81,27 @@ Status online_dax_memory(const Sysfs &sys, const std::string &dax, const std::st
 		auto state = sys.read(block_state(id));
 		if (!state)
 			return with_rollback(state.error(), undo);
-		if (*state == "online")
+		if (*state == (to == "offline" ? "offline" : "online"))
 			continue;
-		if (auto st = sys.write(block_state(id), how); !st)
+		if (auto st = sys.write(block_state(id), to); !st)
 			return with_rollback(st.error(), undo);
-		undo.push("online " + block_state(id),
-			  [&sys, id] { return sys.write(block_state(id), "offline"); });
+		undo.push((to == "offline" ? "offline " : "online ") + block_state(id),
+			  [&sys, id, back] { return sys.write(block_state(id), back); });
 	}
 	undo.done();
 	return {};
 }
 
+} // namespace
+
+Status online_dax_memory(const Sysfs &sys, const std::string &dax, const std::string &how)
+{
+	return move_dax_blocks(sys, dax, how, "offline");
+}
+
 Status offline_dax_memory(const Sysfs &sys, const std::string &dax)
 {
-	auto ids = dax_blocks(sys, dax);
-	if (!ids)
-		return std::unexpected(ids.error());
-	Undo undo;
-	for (auto id : *ids) {
-		auto state = sys.read(block_state(id));
-		if (!state)
-			return with_rollback(state.error(), undo);
-		if (*state == "offline")
-			continue;
-		if (auto st = sys.write(block_state(id), "offline"); !st)
-			return with_rollback(st.error(), undo);
-		undo.push("offline " + block_state(id),
-			  [&sys, id] { return sys.write(block_state(id), "online_movable"); });
-	}
-	undo.done();
-	return {};
+	return move_dax_blocks(sys, dax, "offline", "online_movable");
 }
 
 } // namespace privnode
