@@ -19,6 +19,10 @@ Prints one "ok"/"FAIL" line a check; exits 1 if any failed.
 """
 import json, os, re, socket, subprocess, sys, tempfile, time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the work tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from qtestlib import Session, machine  # noqa: E402
+
 QEMU, MODE = sys.argv[1], sys.argv[2]
 if MODE not in ("on", "off"):
     sys.exit("usage: mailbox.py QEMU on|off")
@@ -31,59 +35,9 @@ dev = "cxl-type3,bus=root_port13,volatile-memdev=m,id=t3"
 dev += ",compressed=on,physical-size=128M" if MODE == "on" else ""
 for s in ("q.sock", "t.sock"):
     if os.path.exists(D + "/" + s): os.unlink(D + "/" + s)
-ts = socket.socket(socket.AF_UNIX); ts.bind(D + "/t.sock"); ts.listen(1)
-def machine(qtest, memdev, device):
-    """QEMU's command line: a q35 machine under qtest with one CXL host
-    bridge, root port and type 3 DEVICE over MEMDEV"""
-    return [QEMU, "-L", "/usr/share/qemu", "-L", "/usr/share/seabios", "-nodefaults", "-display", "none",
-            "-machine", "q35,cxl=on", "-accel", "qtest", "-qtest", qtest, "-m", "512M",
-            "-object", memdev,
-            "-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
-            "-device", "cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2",
-            "-device", device, "-machine", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"]
-p = subprocess.Popen(machine("unix:" + D + "/t.sock",
-                             "memory-backend-file,id=m,share=on,mem-path=%s,size=256M" % FILE, dev) +
-                     ["-qmp", "unix:%s/q.sock,server=on,wait=off" % D] +
-                     (["-D", D + "/trace.log", "-trace", "cxl_*"] if MODE == "on" else []))
-# a QEMU that does not start or hangs fails the run, never blocks it
-ts.settimeout(1)
-c = None
-for _ in range(30):
-    try:
-        c, _ = ts.accept()
-        break
-    except socket.timeout:
-        if p.poll() is not None:
-            break
-if c is None:
-    p.kill()
-    sys.exit("QEMU did not connect to the qtest socket (exit status %s)" % p.poll())
-c.settimeout(30)
-tf = c.makefile("rw")
-def qt(cmd):
-    tf.write(cmd + "\n"); tf.flush()
-    while True:
-        l = tf.readline().strip()
-        if l.startswith("OK") or l.startswith("FAIL") or l.startswith("ERR"):
-            return l
-def cfg(b, d, reg, val=None, w=4):
-    a = 0x80000000 | b << 16 | d << 11 | (reg & 0xfc)
-    qt("outl 0xcf8 %#x" % a)
-    if val is None:
-        return int(qt("inl 0xcfc").split()[1], 16)
-    qt("outl 0xcfc %#x" % val)
-for _ in range(50):
-    try:
-        qs = socket.socket(socket.AF_UNIX); qs.connect(D + "/q.sock"); break
-    except OSError: time.sleep(0.1)
-qs.settimeout(30)
-qf = qs.makefile("rw"); qf.readline()
-def qmp(cmd, args=None):
-    qf.write(json.dumps({"execute": cmd, "arguments": args or {}}) + "\n"); qf.flush()
-    while True:
-        r = json.loads(qf.readline())
-        if "return" in r or "error" in r: return r
-qmp("qmp_capabilities")
+S = Session(D, QEMU, "memory-backend-file,id=m,share=on,mem-path=%s,size=256M" % FILE, dev,
+            ["-D", D + "/trace.log", "-trace", "cxl_*"] if MODE == "on" else [])
+p, qt, cfg, qmp = S.p, S.qt, S.cfg, S.qmp
 # root port 12:00.0 -> bus 13; window 0xe0000000-0xe0ffffff; type3 BAR2 there
 cfg(12, 0, 0x18, 12 | 13 << 8 | 13 << 16)
 cfg(12, 0, 0x20, (0xe000) | (0xe030 << 16))
@@ -120,7 +74,7 @@ if MODE == "off":
     for prop in ("physical-size=64M", "high-watermark=50", "low-watermark=10",
                  "critical-watermark=90", "direct-map=off"):
         try:
-            r = subprocess.run(machine("null", "memory-backend-ram,id=m,size=256M",
+            r = subprocess.run(machine(QEMU, "null", "memory-backend-ram,id=m,size=256M",
                                        "cxl-type3,bus=root_port13,volatile-memdev=m,id=t3," + prop) + ["-S"],
                                capture_output=True, text=True, timeout=20, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:

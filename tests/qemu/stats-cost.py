@@ -5,38 +5,17 @@ Time a stats read (QMP cxl-compressed-query, C000h does the same sync)
 on a 4 GiB compressed device with 1% of its pages dirty, under qtest:
 decoder 0 committed (direct map), 10486 random pages written through the
 window, then the query timed."""
-import json, os, re, socket, subprocess, sys, tempfile, time
+import os, re, subprocess, sys, tempfile, time
+
+sys.dont_write_bytecode = True  # no __pycache__ in the work tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from qtestlib import Session  # noqa: E402
 QEMU = sys.argv[1]
 D = tempfile.mkdtemp(prefix="statcost.")
-ts = socket.socket(socket.AF_UNIX); ts.bind(D + "/t.sock"); ts.listen(1)
-p = subprocess.Popen([QEMU, "-L", "/usr/share/qemu", "-L", "/usr/share/seabios", "-nodefaults", "-display", "none",
-    "-machine", "q35,cxl=on", "-accel", "qtest", "-qtest", "unix:" + D + "/t.sock", "-m", "512M",
-    "-object", "memory-backend-ram,id=m,share=on,size=4G",
-    "-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
-    "-device", "cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2",
-    "-device", "cxl-type3,bus=root_port13,volatile-memdev=m,id=t3,compressed=on,physical-size=3G",
-    "-machine", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G",
-    "-qmp", "unix:%s/q.sock,server=on,wait=off" % D], stderr=subprocess.DEVNULL)
-c, _ = ts.accept(); tf = c.makefile("rw")
-def qt(cmd):
-    tf.write(cmd + "\n"); tf.flush()
-    while True:
-        l = tf.readline().strip()
-        if l.startswith(("OK", "FAIL", "ERR")): return l
-def cfg(b, d, reg, val=None):
-    qt("outl 0xcf8 %#x" % (0x80000000 | b << 16 | d << 11 | (reg & 0xfc)))
-    if val is None: return int(qt("inl 0xcfc").split()[1], 16)
-    qt("outl 0xcfc %#x" % val)
-for _ in range(50):
-    try: qs = socket.socket(socket.AF_UNIX); qs.connect(D + "/q.sock"); break
-    except OSError: time.sleep(0.1)
-qf = qs.makefile("rw"); qf.readline()
-def qmp(cmd, args=None):
-    qf.write(json.dumps({"execute": cmd, "arguments": args or {}}) + "\n"); qf.flush()
-    while True:
-        r = json.loads(qf.readline())
-        if "return" in r or "error" in r: return r
-qmp("qmp_capabilities")
+S = Session(D, QEMU, "memory-backend-ram,id=m,share=on,size=4G",
+            "cxl-type3,bus=root_port13,volatile-memdev=m,id=t3,compressed=on,physical-size=3G",
+            stderr=subprocess.DEVNULL)
+p, qt, cfg, qmp = S.p, S.qt, S.cfg, S.qmp
 cfg(12, 0, 0x18, 12 | 13 << 8 | 13 << 16); cfg(12, 0, 0x20, 0xe000 | 0xe030 << 16); cfg(12, 0, 0x04, 0x6)
 cfg(13, 0, 0x10, 0xe0200004); cfg(13, 0, 0x14, 0); cfg(13, 0, 0x04, 0x6)
 FMW = int(re.search(r"([0-9a-f]+)-[0-9a-f]+ \(prio 0, i/o\): cxl-fixed-memory-region",

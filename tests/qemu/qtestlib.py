@@ -1,0 +1,80 @@
+"""The plumbing of the host-side checks of the compressed CXL device
+(mailbox.py, stats-cost.py): QEMU's command line for a q35 machine with
+one CXL host bridge, root port and type 3 device under -accel qtest, and
+a session that speaks qtest and QMP to it."""
+import json, socket, subprocess, sys, time
+
+
+def machine(qemu, qtest, memdev, device):
+    """QEMU's command line: a q35 machine under qtest (QTEST: the -qtest
+    chardev) with one CXL host bridge, root port and type 3 DEVICE over
+    MEMDEV"""
+    return [qemu, "-L", "/usr/share/qemu", "-L", "/usr/share/seabios", "-nodefaults", "-display", "none",
+            "-machine", "q35,cxl=on", "-accel", "qtest", "-qtest", qtest, "-m", "512M",
+            "-object", memdev,
+            "-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
+            "-device", "cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2",
+            "-device", device, "-machine", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"]
+
+
+class Session:
+    """QEMU started with machine(...) + EXTRA in directory D: qtest on
+    D/t.sock, QMP on D/q.sock. A QEMU that does not start or hangs ends
+    the run with an error, never blocks it."""
+
+    def __init__(self, d, qemu, memdev, device, extra=(), **popen):
+        ts = socket.socket(socket.AF_UNIX)
+        ts.bind(d + "/t.sock")
+        ts.listen(1)
+        self.p = subprocess.Popen(machine(qemu, "unix:" + d + "/t.sock", memdev, device) +
+                                  ["-qmp", "unix:%s/q.sock,server=on,wait=off" % d] + list(extra), **popen)
+        ts.settimeout(1)
+        c = None
+        for _ in range(30):
+            try:
+                c, _ = ts.accept()
+                break
+            except socket.timeout:
+                if self.p.poll() is not None:
+                    break
+        if c is None:
+            self.p.kill()
+            sys.exit("QEMU did not connect to the qtest socket (exit status %s)" % self.p.poll())
+        c.settimeout(30)
+        self.tf = c.makefile("rw")
+        for _ in range(50):
+            try:
+                qs = socket.socket(socket.AF_UNIX)
+                qs.connect(d + "/q.sock")
+                break
+            except OSError:
+                time.sleep(0.1)
+        qs.settimeout(30)
+        self.qf = qs.makefile("rw")
+        self.qf.readline()
+        self.qmp("qmp_capabilities")
+
+    def qt(self, cmd):
+        """one qtest command; its OK/FAIL/ERR line"""
+        self.tf.write(cmd + "\n")
+        self.tf.flush()
+        while True:
+            l = self.tf.readline().strip()
+            if l.startswith(("OK", "FAIL", "ERR")):
+                return l
+
+    def cfg(self, b, d, reg, val=None):
+        """read (VAL None) or write a PCI config dword of bus B, device D"""
+        self.qt("outl 0xcf8 %#x" % (0x80000000 | b << 16 | d << 11 | (reg & 0xfc)))
+        if val is None:
+            return int(self.qt("inl 0xcfc").split()[1], 16)
+        self.qt("outl 0xcfc %#x" % val)
+
+    def qmp(self, cmd, args=None):
+        """one QMP command; its return or error object"""
+        self.qf.write(json.dumps({"execute": cmd, "arguments": args or {}}) + "\n")
+        self.qf.flush()
+        while True:
+            r = json.loads(self.qf.readline())
+            if "return" in r or "error" in r:
+                return r
