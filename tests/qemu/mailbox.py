@@ -264,6 +264,26 @@ else:
           "the line unchanged, usage within capacity" % (rc, s2["lost-pages"]),
           rc == 0x4 and s2["lost-pages"] == 1 and e == bytes(64) and
           s2["physical-used"] <= s2["physical-capacity"])
+    # poison the host injected into a lost page's rewritten line is not
+    # the device's: rewriting the rest of the page leaves it in the list
+    F = 44 << 20
+    qt("write %#x 4096 0x%s" % (FMW + F, os.urandom(4096).hex()))
+    lost = q()["poisoned-pages"]
+    fill(-q()["filled"]); step(100)
+    qt("write %#x 64 0x%s" % (FMW + F, bytes(64).hex()))
+    r = qmp("cxl-inject-poison", {"path": "/machine/peripheral/t3", "start": F, "length": 64})
+    qt("write %#x %d 0x%s" % (FMW + F + 64, 4096 - 64, bytes(4096 - 64).hex()))
+    s = q()
+    fl, _, recs = poison(F, 64)
+    rc, _ = mbox(0x4302, F.to_bytes(8, "little") + bytes(64))
+    fl2, _, recs2 = poison(F, 64)
+    check("lost page, line 0 rewritten, poison injected there (%s), the rest rewritten: the "
+          "injected entry stays (%s, poisoned %d); Clear Poison (rc %#x) removes it (%s)" %
+          ("error" in r and r["error"]["desc"] or "ok", sorted(recs), s["poisoned-pages"], rc, sorted(recs2)),
+          lost == 1 and "return" in r and recs == {(F, 64)} and s["poisoned-pages"] == 0 and
+          rc == 0 and not recs2)
+    s = q()
+    fill(s["physical-capacity"] - s["physical-used"] - 10)
     # more lost pages than the poison list holds (256)
     LOST = [(48 << 20) + 4096 * i for i in range(300)]
     for a in LOST:
@@ -274,6 +294,26 @@ else:
           "(More Media Error Records), overflow flagged (flags %s)" % (parts, fl),
           s["poisoned-pages"] == 300 and fl is not None and fl & 2 and parts >= 3 and
           len(recs) == 256 and all((a, 4096) in {(x, 4096) for x in LOST} for a, _ in recs))
+    # Scan Media of the whole device while the list is overflowed: the
+    # results hold all 300, the list keeps what it had and its overflow
+    rc, _ = mbox(0x4304, (0).to_bytes(8, "little") + ((256 << 20) // 64).to_bytes(8, "little") + bytes([1]))
+    step(3000)
+    found, rcs = set(), []
+    for _ in range(20):
+        rc2, out = mbox(0x4305)
+        rcs.append(rc2)
+        if rc2 != 0 or len(out) < 32:
+            break
+        for i in range(int.from_bytes(out[18:20], "little")):
+            r = out[32 + 16 * i:48 + 16 * i]
+            found.add((int.from_bytes(r[:8], "little"), int.from_bytes(r[8:12], "little") * 64))
+        if not out[16] & 1:
+            break
+    fl, parts, recs = poison()
+    check("Scan Media (rc %#x, results rc %s): %d results, the lost pages; the poison list keeps "
+          "its %d entries and its overflow (flags %s)" % (rc, sorted(set(rcs)), len(found), len(recs), fl),
+          rc == 0x1 and found == {(a, 4096) for a in LOST} and len(recs) == 256 and
+          all((a, l) in found for a, l in recs) and fl is not None and fl & 2)
     # the guest never collects its memory errors: every bank stays busy
     # (a retry runs on the vCPU thread: one per clock_step at most)
     n = len(trace("cxl_comp_mce_retry"))
@@ -382,6 +422,22 @@ else:
           "starts at the first record again (%s, %s)" %
           (fl & 1, len(got), hex(got[0]) if got else None, hex(again[0]) if again else None),
           fl & 1 and got and again and again[0] == got[0] and fl2 & 1)
+    # the reset dropped the queued memory errors (backed off to 1 s by
+    # now: every bank stayed busy): a new one is retried after 1 ms again
+    n = len(trace("cxl_comp_mce_retry"))
+    was = trace("cxl_comp_mce_retry")[-1:]
+    cfg(13, 0, 0x10, 0xe0200004); cfg(13, 0, 0x14, 0)
+    ctrl = decoder(0, COMMIT | 0)
+    s = q()
+    fill(s["physical-capacity"] - s["physical-used"] - 10)
+    for a in ((100 << 20), (100 << 20) + 4096):
+        qt("write %#x 4096 0x%s" % (FMW + a, os.urandom(4096).hex()))
+    step(1)
+    rl(FMW)
+    new = trace("cxl_comp_mce_retry")[n:]
+    check("after the reset (last retry before: %s) the first retry of a new error is in 1 ms (%s)" %
+          ([l.split(": ")[-1].strip() for l in was], [l.split(": ")[-1].strip() for l in new[:1]]),
+          ctrl & COMMITTED and was and "in 1000 ms" in was[0] and new and new[0].endswith(" in 1 ms\n"))
 p.terminate(); p.wait()
 for n in ("mem", "q.sock", "t.sock", "trace.log"):
     if os.path.exists(D + "/" + n):
