@@ -324,6 +324,17 @@ else:
     check("memory errors the guest does not take: %d retries in 10 s (virtual), backing off to 1 s" % r,
           len(trace("cxl_comp_mce_deliver")) > 0 and 0 < r <= 30)
     fill(-s["filled"]); step(100)
+    # while Scan Media runs the device does not edit the list (as Inject
+    # and Clear Poison do not); when it completes, the list is rebuilt
+    rc, _ = mbox(0x4304, (0).to_bytes(8, "little") + ((256 << 20) // 64).to_bytes(8, "little") + bytes([1]))
+    qt("write %#x 4096 0x%s" % (FMW + LOST[1], bytes(4096).hex()))
+    during = poison(LOST[1], 64)[2]
+    step(3000)
+    fl, parts, recs = poison()
+    check("Scan Media running (rc %#x): LOST[1] rewritten, its entry stays (%s); after it the "
+          "list is rebuilt without it (%d entries, flags %s)" % (rc, sorted(during), len(recs), fl),
+          rc == 0x1 and during == {(LOST[1], 4096)} and len(recs) == 256 and
+          recs == {(a, 4096) for a in LOST[:1] + LOST[2:257]} and fl is not None and fl & 2)
     # the list changes between two parts of a Get Poison List: the next
     # part resumes above the last DPA returned, nothing repeated or skipped
     def part():
