@@ -4,8 +4,11 @@
 guest with the suite bench-qemu-idle (30 s idle without the device's memory
 mapped, then 30 s with a region committed: direct map and dirty-log sync
 running) and reads QEMU's CPU time (/proc/PID/stat) at each phase line.
-Prints each phase's share of a host core and the difference. Needs the
-guest artifacts (make guest-artifacts). Usage: qemu-idle-cost.py [RUNS]"""
+Prints each phase's share of a host core and the difference, for the
+whole process and for its main thread alone (the main loop, where the
+device's sync timer runs; the vCPU threads run the guest). Needs the
+guest artifacts (make guest-artifacts); QEMU=... picks the binary.
+Usage: qemu-idle-cost.py [RUNS]"""
 import os, subprocess, sys, time
 
 C = os.environ.get("PRIVNODE_CACHE", os.path.expanduser("~/.cache/privnode"))
@@ -28,15 +31,18 @@ def qemu_pid(out):
     return None
 
 
-def cpu_s(pid):
-    f = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+def cpu_s(pid, tid=None):
+    """utime + stime of process PID, or of its thread TID, in seconds"""
+    path = "/proc/%d/stat" % pid if tid is None else "/proc/%d/task/%d/stat" % (pid, tid)
+    f = open(path).read().rsplit(")", 1)[1].split()
     return (int(f[11]) + int(f[12])) / TCK
 
 
 def run(k):
     out = "%s/runs/qemu-idle-%d" % (C, k)
     env = dict(os.environ, PRIVNODE_CACHE=C, KERNEL=C + "/build/linux-test/arch/x86/boot/bzImage",
-               INITRD=C + "/build/initramfs.cpio.gz", QEMU=C + "/build/qemu/qemu-system-x86_64")
+               INITRD=C + "/build/initramfs.cpio.gz",
+               QEMU=os.environ.get("QEMU", C + "/build/qemu/qemu-system-x86_64"))
     p = subprocess.Popen([HERE + "/run-guest.sh", "check", out, "bench-qemu-idle"], env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     seen, pid = {}, None
@@ -48,19 +54,24 @@ def run(k):
             log = ""
         for ph in PHASES:
             if ph not in seen and pid and ("# phase %s " % ph) in log:
-                seen[ph] = (time.monotonic(), cpu_s(pid))
+                seen[ph] = (time.monotonic(), cpu_s(pid), cpu_s(pid, pid))
         time.sleep(0.2)
     if p.returncode or len(seen) != len(PHASES) or "not ok" in open(out + "/tap.log", errors="replace").read():
         sys.exit("run %d: the guest failed or a phase was not seen (%s); see %s" % (k, sorted(seen), out))
-    share = {}
+    share, main = {}, {}
     for a, b in (("unmapped", "end-unmapped"), ("mapped", "end-mapped")):
-        (t0, c0), (t1, c1) = seen[a], seen[b]
+        (t0, c0, m0), (t1, c1, m1) = seen[a], seen[b]
         share[a] = 100 * (c1 - c0) / (t1 - t0)
-    print("run %d: idle, not mapped %.1f%% of a host core; mapped %.1f%%; the mapped device +%.1f%%"
-          % (k, share["unmapped"], share["mapped"], share["mapped"] - share["unmapped"]))
-    return share["mapped"] - share["unmapped"]
+        main[a] = 100 * (m1 - m0) / (t1 - t0)
+    print("run %d: idle, not mapped %.1f%% of a host core (main loop %.2f%%); mapped %.1f%% "
+          "(main loop %.2f%%); the mapped device +%.1f%% (main loop %+.2f%%)"
+          % (k, share["unmapped"], main["unmapped"], share["mapped"], main["mapped"],
+             share["mapped"] - share["unmapped"], main["mapped"] - main["unmapped"]))
+    return share["mapped"] - share["unmapped"], main["mapped"] - main["unmapped"]
 
 
-d = sorted(run(k) for k in range(1, RUNS + 1))
-print("the mapped compressed device, idle: +%.1f%% of a host core (median of %d; range %.1f to %.1f)"
-      % (d[len(d) // 2], RUNS, d[0], d[-1]))
+r = [run(k) for k in range(1, RUNS + 1)]
+for i, what in ((0, "QEMU"), (1, "its main loop")):
+    d = sorted(x[i] for x in r)
+    print("the mapped compressed device, idle, %s: %+.2f%% of a host core (median of %d; range %+.2f to %+.2f)"
+          % (what, d[len(d) // 2], RUNS, d[0], d[-1]))

@@ -70,6 +70,34 @@ class Session:
             return int(self.qt("inl 0xcfc").split()[1], 16)
         self.qt("outl 0xcfc %#x" % val)
 
+    def mbox_setup(self):
+        """the root port's window at 0xe0000000, the type 3 device's BAR2
+        (its mailbox) there; returns the mailbox's address"""
+        self.cfg(12, 0, 0x18, 12 | 13 << 8 | 13 << 16)
+        self.cfg(12, 0, 0x20, (0xe000) | (0xe030 << 16))
+        self.cfg(12, 0, 0x04, 0x6)
+        assert self.cfg(13, 0, 0) & 0xffff == 0x8086, hex(self.cfg(13, 0, 0))
+        self.cfg(13, 0, 0x18, 0xe0000004)
+        self.cfg(13, 0, 0x1c, 0)
+        self.cfg(13, 0, 0x04, 0x6)
+        self.mb = 0xe0000000 + 0x88
+        assert int(self.qt("readl %#x" % self.mb).split()[1], 16) & 0x1f == 11, "no mailbox at BAR2+0x88"
+        return self.mb
+
+    def mbox(self, op, payload=b""):
+        """one command on the primary mailbox (mbox_setup() first): its
+        return code and output payload"""
+        mb = self.mb
+        if payload:
+            self.qt("write %#x %d 0x%s" % (mb + 0x20, len(payload), payload.hex()))
+        self.qt("writeq %#x %#x" % (mb + 8, (op & 0xffff) | len(payload) << 16))
+        self.qt("writel %#x 1" % (mb + 4))
+        sts = int(self.qt("readq %#x" % (mb + 0x10)).split()[1], 16)
+        cmd = int(self.qt("readq %#x" % (mb + 8)).split()[1], 16)
+        n = (cmd >> 16) & 0xfffff
+        out = bytes.fromhex(self.qt("read %#x %d" % (mb + 0x20, n)).split()[1][2:]) if n else b""
+        return (sts >> 32) & 0xffff, out
+
     def qmp(self, cmd, args=None):
         """one QMP command; its return or error object"""
         self.qf.write(json.dumps({"execute": cmd, "arguments": args or {}}) + "\n")

@@ -7,11 +7,13 @@
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 namespace {
 
@@ -36,21 +38,42 @@ json stats_json(const std::string &memdev, const cxlcomp::Stats &s)
 		  {"high", s.watermarks.high},
 		  {"critical", s.watermarks.critical}}},
 		{"state", cxlcomp::state_name(s.state)},
-		{"lost_pages", s.lost_pages}};
+		{"lost_pages", s.lost_pages},
+		{"pending_pages", s.pending_pages}};
 }
 
-int cmd_stats(const std::string &memdev)
+privnode::Result<cxlcomp::Stats> read_stats(const std::string &memdev)
 {
 	auto out = cxlcomp::raw_command(memdev, cxlcomp::opcode_get_stats, {}, cxlcomp::stats_size);
 	if (!out)
-		return fail(out.error());
+		return std::unexpected(out.error());
 	auto s = cxlcomp::decode_stats(*out);
 	if (!s) {
 		privnode::Error e = s.error();
 		e.path = "/dev/cxl/" + std::filesystem::path(memdev).filename().string();
 		e.what = "opcode " + cxlcomp::opcode_name(cxlcomp::opcode_get_stats) + ": " + e.what;
-		return fail(e);
+		return std::unexpected(e);
 	}
+	return s;
+}
+
+// --settled MS: read again, 10 ms apart, until no page is pending (the
+// figures are exact then); ETIMEDOUT after MS milliseconds.
+int cmd_stats(const std::string &memdev, unsigned settle_ms)
+{
+	auto s = read_stats(memdev);
+	for (unsigned waited = 0; s && s->pending_pages && settle_ms; waited += 10) {
+		if (waited >= settle_ms)
+			return fail(
+				{ETIMEDOUT, "/dev/cxl/" + std::filesystem::path(memdev).filename().string(),
+				 "opcode " + cxlcomp::opcode_name(cxlcomp::opcode_get_stats) + ": " +
+					 std::to_string(s->pending_pages) + " pages still pending after " +
+					 std::to_string(settle_ms) + " ms"});
+		std::this_thread::sleep_for(std::chrono::milliseconds(10));
+		s = read_stats(memdev);
+	}
+	if (!s)
+		return fail(s.error());
 	std::cout << stats_json(memdev, *s).dump(2) << '\n';
 	return 0;
 }
@@ -65,7 +88,7 @@ int cmd_set_watermarks(const std::string &memdev, const cxlcomp::Watermarks &w)
 	auto out = cxlcomp::raw_command(memdev, cxlcomp::opcode_set_watermarks, in, 0);
 	if (!out)
 		return fail(out.error());
-	return cmd_stats(memdev);
+	return cmd_stats(memdev, 0);
 }
 
 int cmd_cost(const std::string &file)
@@ -98,6 +121,11 @@ int main(int argc, char **argv)
 
 	auto *stats = app.add_subcommand("stats", "print the device's compression statistics (JSON)");
 	stats->add_option("-d,--memdev", memdev, "memdev name (mem0) or /dev/cxl path");
+	unsigned settle_ms = 0;
+	stats->add_option("--settled", settle_ms,
+			  "read again until no page is pending compression (exact figures), for at "
+			  "most MS milliseconds")
+		->option_text("MS");
 
 	cxlcomp::Watermarks w;
 	unsigned low = 0, high = 0, critical = 0;
@@ -113,7 +141,7 @@ int main(int argc, char **argv)
 
 	CLI11_PARSE(app, argc, argv);
 	if (*stats)
-		return cmd_stats(memdev);
+		return cmd_stats(memdev, settle_ms);
 	if (*setw) {
 		w = {static_cast<std::uint8_t>(low), static_cast<std::uint8_t>(high),
 		     static_cast<std::uint8_t>(critical)};

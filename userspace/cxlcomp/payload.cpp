@@ -48,10 +48,10 @@ std::string opcode_name(std::uint16_t opcode)
 
 privnode::Result<Stats> decode_stats(std::span<const std::uint8_t> p)
 {
-	if (p.size() < stats_size)
+	if (p.size() < stats_min_size)
 		return privnode::fail(EPROTO, "",
 				      "stats payload is " + std::to_string(p.size()) + " bytes, expected " +
-					      std::to_string(stats_size));
+					      std::to_string(stats_min_size) + " or more");
 	if (p[0x23] > static_cast<std::uint8_t>(State::full))
 		return privnode::fail(EPROTO, "", "stats payload: unknown state " + std::to_string(p[0x23]));
 	Stats s;
@@ -63,6 +63,8 @@ privnode::Result<Stats> decode_stats(std::span<const std::uint8_t> p)
 	s.state = static_cast<State>(p[0x23]);
 	s.lost_pages = static_cast<std::uint32_t>(p[0x24] | p[0x25] << 8 | p[0x26] << 16 |
 						  std::uint32_t{p[0x27]} << 24);
+	if (p.size() >= stats_size)
+		s.pending_pages = get_le64(p, 0x28);
 	return s;
 }
 
@@ -79,6 +81,7 @@ std::array<std::uint8_t, stats_size> encode_stats(const Stats &s)
 	p[0x23] = static_cast<std::uint8_t>(s.state);
 	for (std::size_t i = 0; i < 4; ++i)
 		p[0x24 + i] = static_cast<std::uint8_t>(s.lost_pages >> (8 * i));
+	put_le64(p, 0x28, s.pending_pages);
 	return p;
 }
 

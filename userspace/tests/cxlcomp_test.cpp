@@ -34,6 +34,8 @@ TEST_CASE("stats payload decodes little-endian fields at their offsets")
 	p[0x23] = 2;
 	p[0x24] = 0x01;
 	p[0x27] = 0x80; // 0x80000001 lost pages
+	p[0x28] = 0x05;
+	p[0x2f] = 0x01; // 0x0100000000000005 pending pages
 	auto s = decode_stats(p);
 	REQUIRE(s);
 	CHECK(s->logical_capacity == 256u << 20);
@@ -44,11 +46,25 @@ TEST_CASE("stats payload decodes little-endian fields at their offsets")
 	CHECK(s->state == State::critical);
 	CHECK(state_name(s->state) == "critical");
 	CHECK(s->lost_pages == 0x80000001u);
+	CHECK(s->pending_pages == 0x0100000000000005ull);
+}
+
+TEST_CASE("a 40-byte stats payload (no pending count) decodes with nothing pending")
+{
+	std::array<std::uint8_t, stats_min_size> p{};
+	p[0x18] = 0x34;
+	p[0x23] = 1;
+	auto s = decode_stats(p);
+	REQUIRE(s);
+	CHECK(s->physical_used == 0x34);
+	CHECK(s->state == State::high);
+	CHECK(s->pending_pages == 0);
 }
 
 TEST_CASE("stats payload round-trips")
 {
-	Stats s{1ull << 40, 3, 5, 0xfedcba9876543210ull, {10, 20, 30}, State::full, 77};
+	Stats s{1ull << 40,   3,	   5,  0xfedcba9876543210ull,
+		{10, 20, 30}, State::full, 77, 0x1122334455667788ull};
 	auto p = encode_stats(s);
 	auto d = decode_stats(p);
 	REQUIRE(d);
@@ -57,11 +73,11 @@ TEST_CASE("stats payload round-trips")
 
 TEST_CASE("short or malformed stats payloads are rejected")
 {
-	std::array<std::uint8_t, stats_size - 1> shortp{};
+	std::array<std::uint8_t, stats_min_size - 1> shortp{};
 	auto s = decode_stats(shortp);
 	REQUIRE_FALSE(s);
 	CHECK(s.error().err == EPROTO);
-	CHECK(s.error().what == "stats payload is 39 bytes, expected 40");
+	CHECK(s.error().what == "stats payload is 39 bytes, expected 40 or more");
 	std::array<std::uint8_t, stats_size> bad{};
 	bad[0x23] = 4;
 	auto b = decode_stats(bad);

@@ -181,7 +181,7 @@ cxl_sanitize() {
 # logical usage (privnode-cxlcomp stats) must then both be 0
 cxlcomp_sanitized() {
 	cxl_sanitize "$1" &&
-		test "$(privnode-cxlcomp stats -d "$1" | jq -r '"\(.physical_used) \(.logical_used)"')" = "0 0"
+		test "$(privnode-cxlcomp stats --settled 10000 -d "$1" | jq -r '"\(.physical_used) \(.logical_used)"')" = "0 0"
 }
 
 # list_backends_agree ARGS...: privnodectl list ARGS enumerates the same
