@@ -47,10 +47,24 @@ const char *const kUsage =
 
 // The counters reported, as deltas over the run (fill, access, check).
 const char *const kVmstat[] = {
-	"zswpin",	     "zswpout",	       "pswpin",	 "pswpout",	     "pgdemote_kswapd",
-	"pgdemote_direct",   "pgpromote_success", "cram_demoted",   "cram_promoted", "cram_write_faults",
-	"cram_written_in_place", "cram_denied",	 "cram_swapped",   "pgmajfault", "pgsteal_anon",
-	"pgsteal_file",	     "numa_hint_faults", "thp_fault_alloc",
+	"zswpin",
+	"zswpout",
+	"pswpin",
+	"pswpout",
+	"pgdemote_kswapd",
+	"pgdemote_direct",
+	"pgpromote_success",
+	"cram_demoted",
+	"cram_promoted",
+	"cram_write_faults",
+	"cram_written_in_place",
+	"cram_denied",
+	"cram_swapped",
+	"pgmajfault",
+	"pgsteal_anon",
+	"pgsteal_file",
+	"numa_hint_faults",
+	"thp_fault_alloc",
 };
 
 struct Options {
@@ -94,11 +108,15 @@ std::optional<Options> parse(int argc, char **argv)
 		} else if (opt == "--label") {
 			o.label = val;
 		} else {
-			long *dst = opt == "--mb" ? &o.mb : opt == "--ops" ? &o.ops
-				: opt == "--dram-node" ? &o.dram_node : opt == "--dram-mb" ? &o.dram_mb : nullptr;
+			long *dst = opt == "--mb"      ? &o.mb
+				: opt == "--ops"       ? &o.ops
+				: opt == "--dram-node" ? &o.dram_node
+				: opt == "--dram-mb"   ? &o.dram_mb
+						       : nullptr;
 			const auto v = number(val);
 			if (!v || (!dst && opt != "--seed")) {
-				std::fprintf(stderr, "privnode-workload: %s: bad value '%s'\n", opt.c_str(), val);
+				std::fprintf(stderr, "privnode-workload: %s: bad value '%s'\n", opt.c_str(),
+					     val);
 				return std::nullopt;
 			}
 			if (dst)
@@ -231,14 +249,16 @@ size_t ballast(long node, long keep_mb)
 		const long kb = free_kb - keep_mb * 1024;
 		if (kb < 0 && round == 0)
 			die("node " + std::to_string(node) + " has " + std::to_string(free_kb / 1024) +
-			    " MiB free above its high watermark, less than --dram-mb " + std::to_string(keep_mb));
+			    " MiB free above its high watermark, less than --dram-mb " +
+			    std::to_string(keep_mb));
 		if (kb < 1024) {
 			// the last round may overshoot a little (per-CPU lists
 			// drained meanwhile); more than that, and the limit is not
 			// what the run says it is
 			const long slack = std::max(2048L, keep_mb * 1024 / 20);
 			if (kb < -slack)
-				die("node " + std::to_string(node) + " has " + std::to_string(free_kb / 1024) +
+				die("node " + std::to_string(node) + " has " +
+				    std::to_string(free_kb / 1024) +
 				    " MiB free above its high watermark after the ballast, not --dram-mb " +
 				    std::to_string(keep_mb));
 			return total;
@@ -246,16 +266,19 @@ size_t ballast(long node, long keep_mb)
 		const size_t bytes = static_cast<size_t>(kb) * 1024 / kPageSize * kPageSize;
 		void *p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)
-			die("mmap of a " + std::to_string(bytes >> 20) + " MiB ballast: " + std::strerror(errno));
+			die("mmap of a " + std::to_string(bytes >> 20) +
+			    " MiB ballast: " + std::strerror(errno));
 		if (sys_mbind(p, bytes, MPOL_BIND, mask, 0) < 0)
-			die("mbind of the ballast to node " + std::to_string(node) + ": " + std::strerror(errno));
+			die("mbind of the ballast to node " + std::to_string(node) + ": " +
+			    std::strerror(errno));
 		if (mlock(p, bytes) < 0)
-			die("mlock of a " + std::to_string(bytes >> 20) + " MiB ballast: " + std::strerror(errno));
+			die("mlock of a " + std::to_string(bytes >> 20) +
+			    " MiB ballast: " + std::strerror(errno));
 		total += bytes;
 	}
 	die("node " + std::to_string(node) + "'s free memory did not settle at --dram-mb " +
-	    std::to_string(keep_mb) + " in 8 rounds of ballast (" + std::to_string(free_above_high_kb(node) / 1024) +
-	    " MiB above the high watermark now)");
+	    std::to_string(keep_mb) + " in 8 rounds of ballast (" +
+	    std::to_string(free_above_high_kb(node) / 1024) + " MiB above the high watermark now)");
 }
 
 struct Clock {
@@ -432,7 +455,8 @@ int main(int argc, char **argv)
 	out["cram_logical_bytes"] = cram_logical >= 0 ? json(cram_logical) : json(nullptr);
 	// DRAM the working set does not use: neither its pages on the DRAM
 	// node nor zswap's pool (which holds only this run's pages).
-	out["dram_saved_bytes"] = ws - on_dram * static_cast<long>(kPageSize) - (zswap_kb ? *zswap_kb * 1024 : 0);
+	out["dram_saved_bytes"] =
+		ws - on_dram * static_cast<long>(kPageSize) - (zswap_kb ? *zswap_kb * 1024 : 0);
 	// the kernel's counters over the access phase (acc_*) and the run
 	auto delta = [](const std::map<std::string, long> &a, const std::map<std::string, long> &b,
 			const char *k) {

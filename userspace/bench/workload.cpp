@@ -12,22 +12,24 @@ constexpr std::uint64_t kGolden = 0x9e3779b97f4a7c15ull;
 
 // Words for text pages: common English ones, so a page looks like prose.
 constexpr const char *kVocabulary[] = {
-	"the",	   "of",      "and",	"to",	    "in",     "is",	 "that",    "for",
-	"memory",  "page",    "node",	"device",   "kernel", "with",	 "as",	    "on",
-	"it",	   "be",      "by",	"this",	    "are",    "from",	 "at",	    "or",
-	"an",	   "which",   "not",	"when",	    "data",   "cache",	 "write",   "read",
-	"region",  "zone",    "free",	"list",	    "lock",   "held",	 "under",   "while",
-	"folio",   "reclaim", "swap",	"compress", "ratio",  "media",	 "capacity", "usage",
-	"process", "thread",  "return", "error",    "value",  "number", "time",    "first",
-	"after",   "before",  "each",	"every",    "some",   "other",	 "than",    "then",
+	"the",	   "of",      "and",	"to",	    "in",     "is",	"that",	    "for",
+	"memory",  "page",    "node",	"device",   "kernel", "with",	"as",	    "on",
+	"it",	   "be",      "by",	"this",	    "are",    "from",	"at",	    "or",
+	"an",	   "which",   "not",	"when",	    "data",   "cache",	"write",    "read",
+	"region",  "zone",    "free",	"list",	    "lock",   "held",	"under",    "while",
+	"folio",   "reclaim", "swap",	"compress", "ratio",  "media",	"capacity", "usage",
+	"process", "thread",  "return", "error",    "value",  "number", "time",	    "first",
+	"after",   "before",  "each",	"every",    "some",   "other",	"than",	    "then",
 };
 constexpr size_t kVocabularySize = sizeof(kVocabulary) / sizeof(kVocabulary[0]);
 // and phrases that recur, as in real text
 constexpr const char *kPhrases[] = {
-	"the page is freed", "under the zone lock", "when the device is full",
-	"the kernel reclaims memory", "for each node", "in the page cache",
-	"returns an error", "after the first write", "the ratio of the media",
-	"is held while", "by the process", "from the free list",
+	"the page is freed",	   "under the zone lock",
+	"when the device is full", "the kernel reclaims memory",
+	"for each node",	   "in the page cache",
+	"returns an error",	   "after the first write",
+	"the ratio of the media",  "is held while",
+	"by the process",	   "from the free list",
 };
 constexpr size_t kPhraseCount = sizeof(kPhrases) / sizeof(kPhrases[0]);
 
@@ -146,8 +148,7 @@ void page_contents(std::uint64_t seed, Content c, std::uint64_t index, std::uint
 		write_slots(seed, index, version, page);
 }
 
-void write_slots(std::uint64_t seed, std::uint64_t index, std::uint32_t version,
-		 volatile std::uint64_t *page)
+void write_slots(std::uint64_t seed, std::uint64_t index, std::uint32_t version, volatile std::uint64_t *page)
 {
 	const std::uint64_t v = mix(seed ^ mix(index ^ (std::uint64_t{version} << 40)));
 	for (size_t k = 0; k < kSlots; k++)
@@ -170,7 +171,8 @@ Op Ops::next()
 	const bool to_hot = !cold || ((state_ >> 16) & 0xffff) % 100 < kHotPercent;
 	const std::uint64_t n = to_hot ? hot : cold;
 	const auto r = static_cast<std::uint64_t>((static_cast<unsigned __int128>(state_ >> 32) * n) >> 32);
-	const std::uint64_t page = to_hot ? r * kHotEvery : r / (kHotEvery - 1) * kHotEvery + 1 + r % (kHotEvery - 1);
+	const std::uint64_t page =
+		to_hot ? r * kHotEvery : r / (kHotEvery - 1) * kHotEvery + 1 + r % (kHotEvery - 1);
 	return {page, (state_ & 0xffff) % 100 >= read_percent_};
 }
 

@@ -22,8 +22,8 @@ inline constexpr const char *kCramDir = "/sys/kernel/mm/cram";
 // The event counters of a cram node, in pages since it became one; the
 // order of the sysfs ABI document. /proc/vmstat sums each as cram_<name>.
 inline constexpr std::array<const char *, 11> kCounters = {
-	"demoted",     "migrated_in", "promoted", "promote_failed", "write_faults", "written_in_place",
-	"write_refused", "denied",    "evicted",  "swapped",        "zeroed"};
+	"demoted",	 "migrated_in", "promoted", "promote_failed", "write_faults", "written_in_place",
+	"write_refused", "denied",	"evicted",  "swapped",	      "zeroed"};
 inline constexpr size_t kNumCounters = kCounters.size();
 // Index of a counter in kCounters; a name that is not one does not compile.
 consteval size_t counter_index(std::string_view name)
@@ -45,7 +45,7 @@ struct NodeReading {
 	std::array<std::uint64_t, kNumCounters> counters{};
 	std::uint64_t logical_bytes = 0, physical_bytes = 0, max_physical_bytes = 0;
 	std::uint64_t capacity_bytes = 0;
-	double ratio = 0;  // logical / physical, as the kernel prints it (two decimals)
+	double ratio = 0; // logical / physical, as the kernel prints it (two decimals)
 	std::string state; // accept, refuse, critical or closed
 	std::uint64_t time_above_high_ms = 0, balloon_pages = 0;
 	std::uint64_t wm_low = 0, wm_high = 0, wm_critical = 0; // per mille of capacity
@@ -64,7 +64,7 @@ struct Reading {
 	double wall = 0; // CLOCK_REALTIME seconds, the same moment
 	std::vector<NodeReading> nodes;
 	std::optional<ZswapReading> zswap; // nullopt: zswap not watched
-	std::vector<int> gone;             // nodes watched before, whose directory is gone now
+	std::vector<int> gone; // nodes watched before, whose directory is gone now
 };
 
 // Reads the files under an injectable root (privnode::Sysfs: "/" on a real
@@ -85,8 +85,7 @@ public:
 	[[nodiscard]] privnode::Result<ZswapReading> zswap() const;
 	// The watched @nodes (those gone are moved to Reading::gone), and zswap
 	// if @with_zswap, with the clocks.
-	[[nodiscard]] privnode::Result<Reading> read(const std::vector<int> &nodes,
-						     bool with_zswap) const;
+	[[nodiscard]] privnode::Result<Reading> read(const std::vector<int> &nodes, bool with_zswap) const;
 
 private:
 	privnode::Sysfs sys_;
@@ -94,17 +93,14 @@ private:
 
 // Parsers of the files' contents, for the reader and its tests. Each names
 // @path and the value in its error.
-[[nodiscard]] privnode::Result<std::uint64_t> parse_count(const std::string &path,
-							  const std::string &text);
+[[nodiscard]] privnode::Result<std::uint64_t> parse_count(const std::string &path, const std::string &text);
 // The ratio file: "N.NN".
 [[nodiscard]] privnode::Result<double> parse_ratio(const std::string &path, const std::string &text);
 // "KEY:   VALUE kB" of /proc/meminfo, in bytes; an error if KEY is absent.
-[[nodiscard]] privnode::Result<std::uint64_t> meminfo_bytes(const std::string &path,
-							    const std::string &text,
+[[nodiscard]] privnode::Result<std::uint64_t> meminfo_bytes(const std::string &path, const std::string &text,
 							    const std::string &key);
 // "KEY VALUE" of /proc/vmstat; an error if KEY is absent.
-[[nodiscard]] privnode::Result<std::uint64_t> vmstat_value(const std::string &path,
-							   const std::string &text,
+[[nodiscard]] privnode::Result<std::uint64_t> vmstat_value(const std::string &path, const std::string &text,
 							   const std::string &key);
 
 // ---- samples: two readings and the rates between them
@@ -118,12 +114,12 @@ struct NodeSample {
 struct ZswapSample {
 	ZswapReading now;
 	std::uint64_t stored_pages = 0; // Zswapped / page size
-	double ratio = 0;               // stored / pool; 0 when the pool is empty
+	double ratio = 0; // stored / pool; 0 when the pool is empty
 	double zswpin_per_s = 0, zswpout_per_s = 0, zswpwb_per_s = 0;
 };
 
 struct Sample {
-	double time = 0;      // CLOCK_REALTIME seconds of the newer reading
+	double time = 0; // CLOCK_REALTIME seconds of the newer reading
 	double elapsed_s = 0; // since the first reading of the run
 	double interval_s = 0; // between the two readings
 	std::vector<NodeSample> nodes;

@@ -25,7 +25,10 @@ constexpr int kExitError = 1; // a file could not be read or parsed, output fail
 constexpr int kExitUsage = 2; // bad options
 
 volatile std::sig_atomic_t stop_requested = 0;
-void on_stop(int) { stop_requested = 1; }
+void on_stop(int)
+{
+	stop_requested = 1;
+}
 
 int error(const std::string &msg)
 {
@@ -127,8 +130,8 @@ int main(int argc, char **argv)
 				return error(privnode::to_string(n.error()));
 			if (!*n)
 				return error("no cram node " + std::to_string(nid) + ": " +
-					     std::string(kCramDir) + "/node" + std::to_string(nid) +
-					     ": " + std::strerror(ENOENT));
+					     std::string(kCramDir) + "/node" + std::to_string(nid) + ": " +
+					     std::strerror(ENOENT));
 		}
 		watched = only;
 	}
@@ -143,7 +146,7 @@ int main(int argc, char **argv)
 	if (watched.empty())
 		std::cerr << "cramstat: no cram node now; showing zswap only\n";
 
-	struct sigaction sa{};
+	struct sigaction sa {};
 	sa.sa_handler = on_stop; // no SA_RESTART: the sleep ends at once
 	sigemptyset(&sa.sa_mask);
 	::sigaction(SIGINT, &sa, nullptr);
@@ -184,9 +187,9 @@ int main(int argc, char **argv)
 				std::cerr << "cramstat: node " << n.now.node
 					  << ": its counters went back (the node was made anew); its "
 					     "rates count from 0\n";
-		std::string out = json  ? json_line(s) + "\n"
-				  : csv ? csv_row(layout, s) + "\n"
-					: table_rows(s);
+		std::string out = json ? json_line(s) + "\n"
+			: csv	       ? csv_row(layout, s) + "\n"
+				       : table_rows(s);
 		if (std::fputs(out.c_str(), stdout) < 0 || std::fflush(stdout) != 0)
 			return error(std::string("writing the output: ") + std::strerror(errno));
 		if (!plot_file.empty())
@@ -205,8 +208,7 @@ int main(int argc, char **argv)
 		auto st = run_gnuplot(gnuplot_script(layout, recording, plot_file), plot_file);
 		if (!st)
 			return error(privnode::to_string(st.error()));
-		std::cerr << "cramstat: " << recording.size() << " samples plotted in " << plot_file
-			  << "\n";
+		std::cerr << "cramstat: " << recording.size() << " samples plotted in " << plot_file << "\n";
 	}
 	return status;
 }

@@ -21,7 +21,10 @@ std::string fmt(const char *f, double v)
 }
 
 // A double in CSV: enough digits that rate * interval gives the delta back.
-std::string num(double v) { return fmt("%.6f", v); }
+std::string num(double v)
+{
+	return fmt("%.6f", v);
+}
 
 const NodeSample *find_node(const Sample &s, int nid)
 {
@@ -96,11 +99,11 @@ std::string json_line(const Sample &s)
 	if (s.zswap) {
 		const ZswapSample &z = *s.zswap;
 		j["zswap"] = {
-			{"stored_pages", z.stored_pages},   {"stored_bytes", z.now.stored_bytes},
-			{"pool_bytes", z.now.pool_bytes},   {"ratio", z.ratio},
-			{"zswpin", z.now.zswpin},           {"zswpin_per_s", z.zswpin_per_s},
-			{"zswpout", z.now.zswpout},         {"zswpout_per_s", z.zswpout_per_s},
-			{"zswpwb", z.now.zswpwb},           {"zswpwb_per_s", z.zswpwb_per_s},
+			{"stored_pages", z.stored_pages}, {"stored_bytes", z.now.stored_bytes},
+			{"pool_bytes", z.now.pool_bytes}, {"ratio", z.ratio},
+			{"zswpin", z.now.zswpin},	  {"zswpin_per_s", z.zswpin_per_s},
+			{"zswpout", z.now.zswpout},	  {"zswpout_per_s", z.zswpout_per_s},
+			{"zswpwb", z.now.zswpwb},	  {"zswpwb_per_s", z.zswpwb_per_s},
 		};
 	} else {
 		j["zswap"] = nullptr;
@@ -110,13 +113,12 @@ std::string json_line(const Sample &s)
 
 namespace {
 
-const char *const kNodeFields[] = {"logical_bytes",      "physical_bytes", "max_physical_bytes",
-				   "capacity_bytes",     "ratio",          "state",
-				   "time_above_high_ms", "balloon_pages",  "wm_low",
-				   "wm_high",            "wm_critical"};
-const char *const kZswapFields[] = {"stored_pages", "stored_bytes",  "pool_bytes", "ratio",
-				    "zswpin",       "zswpin_per_s",  "zswpout",    "zswpout_per_s",
-				    "zswpwb",       "zswpwb_per_s"};
+const char *const kNodeFields[] = {"logical_bytes", "physical_bytes", "max_physical_bytes", "capacity_bytes",
+				   "ratio",	    "state",	      "time_above_high_ms", "balloon_pages",
+				   "wm_low",	    "wm_high",	      "wm_critical"};
+const char *const kZswapFields[] = {"stored_pages", "stored_bytes", "pool_bytes", "ratio",
+				    "zswpin",	    "zswpin_per_s", "zswpout",	  "zswpout_per_s",
+				    "zswpwb",	    "zswpwb_per_s"};
 
 } // namespace
 
@@ -139,7 +141,7 @@ std::string csv_header(const Layout &l)
 std::string csv_row(const Layout &l, const Sample &s)
 {
 	std::string r = fmt("%.3f", s.time) + "," + iso_time(s.time) + "," + num(s.elapsed_s) + "," +
-			num(s.interval_s);
+		num(s.interval_s);
 	for (int nid : l.nodes) {
 		const NodeSample *n = find_node(s, nid);
 		if (!n) { // gone: every field empty
@@ -149,24 +151,22 @@ std::string csv_row(const Layout &l, const Sample &s)
 		for (size_t i = 0; i < kNumCounters; i++)
 			r += "," + std::to_string(n->now.counters[i]) + "," + num(n->per_s[i]);
 		const NodeReading &v = n->now;
-		r += "," + std::to_string(v.logical_bytes) + "," + std::to_string(v.physical_bytes) +
-		     "," + std::to_string(v.max_physical_bytes) + "," +
-		     std::to_string(v.capacity_bytes) + "," + fmt("%.2f", v.ratio) + "," + v.state +
-		     "," + std::to_string(v.time_above_high_ms) + "," +
-		     std::to_string(v.balloon_pages) + "," + std::to_string(v.wm_low) + "," +
-		     std::to_string(v.wm_high) + "," + std::to_string(v.wm_critical);
+		r += "," + std::to_string(v.logical_bytes) + "," + std::to_string(v.physical_bytes) + "," +
+			std::to_string(v.max_physical_bytes) + "," + std::to_string(v.capacity_bytes) + "," +
+			fmt("%.2f", v.ratio) + "," + v.state + "," + std::to_string(v.time_above_high_ms) +
+			"," + std::to_string(v.balloon_pages) + "," + std::to_string(v.wm_low) + "," +
+			std::to_string(v.wm_high) + "," + std::to_string(v.wm_critical);
 	}
 	if (l.zswap) {
 		if (!s.zswap) {
 			r += std::string(std::size(kZswapFields), ',');
 		} else {
 			const ZswapSample &z = *s.zswap;
-			r += "," + std::to_string(z.stored_pages) + "," +
-			     std::to_string(z.now.stored_bytes) + "," +
-			     std::to_string(z.now.pool_bytes) + "," + fmt("%.2f", z.ratio) + "," +
-			     std::to_string(z.now.zswpin) + "," + num(z.zswpin_per_s) + "," +
-			     std::to_string(z.now.zswpout) + "," + num(z.zswpout_per_s) + "," +
-			     std::to_string(z.now.zswpwb) + "," + num(z.zswpwb_per_s);
+			r += "," + std::to_string(z.stored_pages) + "," + std::to_string(z.now.stored_bytes) +
+				"," + std::to_string(z.now.pool_bytes) + "," + fmt("%.2f", z.ratio) + "," +
+				std::to_string(z.now.zswpin) + "," + num(z.zswpin_per_s) + "," +
+				std::to_string(z.now.zswpout) + "," + num(z.zswpout_per_s) + "," +
+				std::to_string(z.now.zswpwb) + "," + num(z.zswpwb_per_s);
 		}
 	}
 	return r;
@@ -184,9 +184,9 @@ std::string table_header(const Layout &l)
 	char buf[256];
 	std::string h;
 	if (!l.nodes.empty()) {
-		std::snprintf(buf, sizeof(buf), "%8s %5s %7s %7s %7s %7s %8s %8s %5s %8s %10s\n",
-			      "time", "node", "dem/s", "pro/s", "den/s", "wflt/s", "logical",
-			      "physical", "ratio", "state", "above_high");
+		std::snprintf(buf, sizeof(buf), "%8s %5s %7s %7s %7s %7s %8s %8s %5s %8s %10s\n", "time",
+			      "node", "dem/s", "pro/s", "den/s", "wflt/s", "logical", "physical", "ratio",
+			      "state", "above_high");
 		h += buf;
 	}
 	if (l.zswap) {
@@ -212,9 +212,8 @@ std::string table_rows(const Sample &s)
 	}
 	for (const auto &n : s.nodes) {
 		const NodeReading &v = n.now;
-		std::snprintf(buf, sizeof(buf),
-			      "%8s %5d %7.1f %7.1f %7.1f %7.1f %8s %8s %5.2f %8s %9.1fs\n", hms, v.node,
-			      n.per_s[kDemoted], n.per_s[kPromoted], n.per_s[kDenied],
+		std::snprintf(buf, sizeof(buf), "%8s %5d %7.1f %7.1f %7.1f %7.1f %8s %8s %5.2f %8s %9.1fs\n",
+			      hms, v.node, n.per_s[kDemoted], n.per_s[kPromoted], n.per_s[kDenied],
 			      n.per_s[kWriteFaults], short_size(v.logical_bytes).c_str(),
 			      short_size(v.physical_bytes).c_str(), v.ratio, v.state.c_str(),
 			      static_cast<double>(v.time_above_high_ms) / 1000);
@@ -222,10 +221,9 @@ std::string table_rows(const Sample &s)
 	}
 	if (s.zswap) {
 		const ZswapSample &z = *s.zswap;
-		std::snprintf(buf, sizeof(buf), "%8s %5s %7s %7s %5.2f %9.1f %9.1f %9.1f\n", hms,
-			      "zswap", short_size(z.now.stored_bytes).c_str(),
-			      short_size(z.now.pool_bytes).c_str(), z.ratio, z.zswpwb_per_s,
-			      z.zswpin_per_s, z.zswpout_per_s);
+		std::snprintf(buf, sizeof(buf), "%8s %5s %7s %7s %5.2f %9.1f %9.1f %9.1f\n", hms, "zswap",
+			      short_size(z.now.stored_bytes).c_str(), short_size(z.now.pool_bytes).c_str(),
+			      z.ratio, z.zswpwb_per_s, z.zswpin_per_s, z.zswpout_per_s);
 		out += buf;
 	}
 	return out;

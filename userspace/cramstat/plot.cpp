@@ -49,8 +49,8 @@ std::string node_block(int nid, const std::vector<Sample> &samples)
 			  << n.per_s[kDenied] << ' ' << n.per_s[kWriteFaults] << ' '
 			  << static_cast<double>(v.logical_bytes) / kMiB << ' '
 			  << static_cast<double>(v.physical_bytes) / kMiB << ' '
-			  << static_cast<double>(v.capacity_bytes) * static_cast<double>(v.wm_high) /
-				     1000 / kMiB
+			  << static_cast<double>(v.capacity_bytes) * static_cast<double>(v.wm_high) / 1000 /
+					kMiB
 			  << ' ' << v.ratio << '\n';
 		}
 	b << "EOD\n";
@@ -66,8 +66,8 @@ std::string zswap_block(const std::vector<Sample> &samples)
 		if (!s.zswap)
 			continue;
 		const ZswapSample &z = *s.zswap;
-		b << s.elapsed_s << ' ' << z.zswpin_per_s << ' ' << z.zswpout_per_s << ' '
-		  << z.zswpwb_per_s << ' ' << static_cast<double>(z.now.stored_bytes) / kMiB << ' '
+		b << s.elapsed_s << ' ' << z.zswpin_per_s << ' ' << z.zswpout_per_s << ' ' << z.zswpwb_per_s
+		  << ' ' << static_cast<double>(z.now.stored_bytes) / kMiB << ' '
 		  << static_cast<double>(z.now.pool_bytes) / kMiB << ' ' << z.ratio << '\n';
 	}
 	b << "EOD\n";
@@ -87,8 +87,7 @@ std::string plot(const std::vector<std::string> &curves)
 
 } // namespace
 
-std::string gnuplot_script(const Layout &l, const std::vector<Sample> &samples,
-			   const std::string &svg)
+std::string gnuplot_script(const Layout &l, const std::vector<Sample> &samples, const std::string &svg)
 {
 	std::ostringstream g;
 	g << "# cramstat recording: " << samples.size() << " samples\n";
@@ -100,7 +99,7 @@ std::string gnuplot_script(const Layout &l, const std::vector<Sample> &samples,
 	auto line = [](const std::string &block, int col, const std::string &title,
 		       const std::string &style = "lines") {
 		return block + " using 1:" + std::to_string(col) + " with " + style + " title " +
-		       quoted(title);
+			quoted(title);
 	};
 	std::vector<std::string> cram_rates, zswap_rates, memory, ratios;
 	for (int nid : l.nodes) {
@@ -128,17 +127,18 @@ std::string gnuplot_script(const Layout &l, const std::vector<Sample> &samples,
 		std::vector<std::string> *curves;
 	};
 	std::vector<Panel> panels;
-	for (Panel p : {Panel{"cram: pages per second", "pages/s", &cram_rates},
-			Panel{"zswap: pages per second", "pages/s", &zswap_rates},
-			Panel{"memory held", "MiB", &memory},
-			Panel{"compression ratio (logical / physical, stored / pool)", "ratio", &ratios}})
+	for (Panel p :
+	     {Panel{"cram: pages per second", "pages/s", &cram_rates},
+	      Panel{"zswap: pages per second", "pages/s", &zswap_rates}, Panel{"memory held", "MiB", &memory},
+	      Panel{"compression ratio (logical / physical, stored / pool)", "ratio", &ratios}})
 		if (!p.curves->empty())
 			panels.push_back(p);
 
 	g << "set terminal svg size 1000," << std::max<size_t>(300, 280 * panels.size())
 	  << " dynamic enhanced font 'sans,10' background rgb 'white'\n"
 	  << "set output " << quoted(svg) << "\n"
-	  << "set multiplot layout " << panels.size() << ",1\n"
+	  << "set multiplot layout " << panels.size()
+	  << ",1\n"
 	  // the same margins for every panel, so that their time axes line up;
 	  // headroom, so that a flat line at a tic is not hidden by the border
 	  << "set lmargin at screen 0.08\nset rmargin at screen 0.74\n"
@@ -186,7 +186,8 @@ privnode::Status run_gnuplot(const std::string &script, const std::string &svg)
 	}
 	::close(fds[0]);
 	// a gnuplot that dies early makes write() fail with EPIPE, not kill us
-	struct sigaction ign{}, old{};
+	struct sigaction ign {
+	}, old{};
 	ign.sa_handler = SIG_IGN;
 	::sigaction(SIGPIPE, &ign, &old);
 	size_t off = 0;
@@ -209,8 +210,7 @@ privnode::Status run_gnuplot(const std::string &script, const std::string &svg)
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return privnode::fail(0, "gnuplot",
 				      "failed (exit status " +
-					      std::to_string(WIFEXITED(status) ? WEXITSTATUS(status)
-									       : -1) +
+					      std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) +
 					      "); its messages are above");
 	if (werr)
 		return privnode::fail(werr, "gnuplot", "write the script");

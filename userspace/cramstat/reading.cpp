@@ -17,7 +17,10 @@ using privnode::Result;
 
 namespace {
 
-std::string node_dir(int nid) { return std::string(kCramDir) + "/node" + std::to_string(nid); }
+std::string node_dir(int nid)
+{
+	return std::string(kCramDir) + "/node" + std::to_string(nid);
+}
 
 double clock_seconds(clockid_t clk)
 {
@@ -51,8 +54,8 @@ Result<std::uint64_t> parse_count(const std::string &path, const std::string &te
 Result<double> parse_ratio(const std::string &path, const std::string &text)
 {
 	const size_t dot = text.find('.');
-	if (dot == std::string::npos || !all_digits(text.substr(0, dot)) ||
-	    text.size() - dot - 1 != 2 || !all_digits(text.substr(dot + 1)))
+	if (dot == std::string::npos || !all_digits(text.substr(0, dot)) || text.size() - dot - 1 != 2 ||
+	    !all_digits(text.substr(dot + 1)))
 		return fail(EINVAL, path, "not a ratio with two decimals: '" + text + "'");
 	auto whole = privnode::parse_u64(text.substr(0, dot));
 	auto hundredths = privnode::parse_u64(text.substr(dot + 1));
@@ -61,8 +64,7 @@ Result<double> parse_ratio(const std::string &path, const std::string &text)
 	return static_cast<double>(*whole) + static_cast<double>(*hundredths) / 100.0;
 }
 
-Result<std::uint64_t> meminfo_bytes(const std::string &path, const std::string &text,
-				    const std::string &key)
+Result<std::uint64_t> meminfo_bytes(const std::string &path, const std::string &text, const std::string &key)
 {
 	std::istringstream in(text);
 	for (std::string line; std::getline(in, line);) {
@@ -81,8 +83,7 @@ Result<std::uint64_t> meminfo_bytes(const std::string &path, const std::string &
 	return fail(ENOENT, path, "no " + key + ": line");
 }
 
-Result<std::uint64_t> vmstat_value(const std::string &path, const std::string &text,
-				   const std::string &key)
+Result<std::uint64_t> vmstat_value(const std::string &path, const std::string &text, const std::string &key)
 {
 	std::istringstream in(text);
 	for (std::string line; std::getline(in, line);) {
@@ -172,8 +173,7 @@ Result<std::optional<NodeReading>> Reader::node(int nid) const
 		auto state = text("state");
 		if (!state)
 			return std::unexpected(state.error());
-		if (*state != "accept" && *state != "refuse" && *state != "critical" &&
-		    *state != "closed")
+		if (*state != "accept" && *state != "refuse" && *state != "critical" && *state != "closed")
 			return fail(EINVAL, dir + "/state", "not a cram state: '" + *state + "'");
 		r.state = *state;
 		return {};

@@ -45,18 +45,16 @@ Sample make_sample(const Reading &prev, const Reading &now, double start, std::u
 		ZswapSample z;
 		z.now = *now.zswap;
 		z.stored_pages = page_size ? z.now.stored_bytes / page_size : 0;
-		z.ratio = z.now.pool_bytes ? static_cast<double>(z.now.stored_bytes) /
-						     static_cast<double>(z.now.pool_bytes)
-					   : 0;
+		z.ratio = z.now.pool_bytes
+			? static_cast<double>(z.now.stored_bytes) / static_cast<double>(z.now.pool_bytes)
+			: 0;
 		if (prev.zswap) {
 			// vmstat's events never go back while the system runs
 			const ZswapReading &p = *prev.zswap;
-			z.zswpin_per_s = rate(std::min(p.zswpin, z.now.zswpin), z.now.zswpin,
-					      s.interval_s);
-			z.zswpout_per_s = rate(std::min(p.zswpout, z.now.zswpout), z.now.zswpout,
-					       s.interval_s);
-			z.zswpwb_per_s = rate(std::min(p.zswpwb, z.now.zswpwb), z.now.zswpwb,
-					      s.interval_s);
+			z.zswpin_per_s = rate(std::min(p.zswpin, z.now.zswpin), z.now.zswpin, s.interval_s);
+			z.zswpout_per_s =
+				rate(std::min(p.zswpout, z.now.zswpout), z.now.zswpout, s.interval_s);
+			z.zswpwb_per_s = rate(std::min(p.zswpwb, z.now.zswpwb), z.now.zswpwb, s.interval_s);
 		}
 		s.zswap = z;
 	}

@@ -42,10 +42,10 @@ std::string trim(const std::string &s)
 bool istarts_with(std::string_view s, std::string_view prefix)
 {
 	return s.size() >= prefix.size() &&
-	       std::equal(prefix.begin(), prefix.end(), s.begin(), [](char a, char b) {
-		       return std::tolower(static_cast<unsigned char>(a)) ==
-			      std::tolower(static_cast<unsigned char>(b));
-	       });
+		std::equal(prefix.begin(), prefix.end(), s.begin(), [](char a, char b) {
+			return std::tolower(static_cast<unsigned char>(a)) ==
+				std::tolower(static_cast<unsigned char>(b));
+		});
 }
 
 // Serial consoles deliver "\r\n"; a test may also print a stray '\r'.
@@ -234,8 +234,8 @@ void finish_suite(SuiteReport &s)
 	}
 	const int seen = static_cast<int>(s.tests.size());
 	if (seen != *s.plan)
-		s.problems.push_back("plan 1.." + std::to_string(*s.plan) + " but " +
-				     std::to_string(seen) + " test(s) reported");
+		s.problems.push_back("plan 1.." + std::to_string(*s.plan) + " but " + std::to_string(seen) +
+				     " test(s) reported");
 	for (int i = 0; i < seen; i++)
 		if (s.tests[i].number != i + 1) {
 			s.problems.push_back("test numbers out of order at " +
@@ -249,8 +249,7 @@ void parse_end_marker(RunReport &run, SuiteReport *&cur, const std::string &line
 {
 	const auto [name, tail] = split_word(std::string_view(line).substr(kEnd.size()));
 	std::string_view rc = tail;
-	const bool rc_ok = rc.starts_with("rc=") &&
-			   all_digits(rc.substr(rc.starts_with("rc=-") ? 4 : 3));
+	const bool rc_ok = rc.starts_with("rc=") && all_digits(rc.substr(rc.starts_with("rc=-") ? 4 : 3));
 	if (!cur || name != cur->name || !rc_ok) {
 		run.problems.push_back("stray end marker: " + clip(line));
 		return;
@@ -283,7 +282,8 @@ void judge_skips(RunReport &run, const std::vector<ExpectedSkip> &expected)
 			if (!desc)
 				match = e.test == "*";
 			else if (e.test != "*" && e.test.ends_with('*'))
-				match = desc->starts_with(std::string_view(e.test).substr(0, e.test.size() - 1));
+				match = desc->starts_with(
+					std::string_view(e.test).substr(0, e.test.size() - 1));
 			else
 				match = *desc == e.test;
 			if (match) {
@@ -312,7 +312,7 @@ void judge_skips(RunReport &run, const std::vector<ExpectedSkip> &expected)
 			}
 			t.outcome = Outcome::fail;
 			t.failure = std::string(t.todo ? "unexpected TODO: " : "unexpected skip: ") +
-				    t.description + " (" + skip_reason(t.reason) + ")";
+				t.description + " (" + skip_reason(t.reason) + ")";
 		}
 	}
 	// Only suites that ran to the end can tell that an entry is stale; a
@@ -366,8 +366,8 @@ Oom oom_line(const std::string &line)
 	if (line.find("invoked oom-killer") != std::string::npos)
 		return Oom::start;
 	const bool part = line.find("oom-kill:") != std::string::npos ||
-			  line.find("Out of memory") != std::string::npos ||
-			  line.find("out of memory: Kill") != std::string::npos;
+		line.find("Out of memory") != std::string::npos ||
+		line.find("out of memory: Kill") != std::string::npos;
 	if (!part)
 		return Oom::none;
 	return line.find("Killed process") != std::string::npos ? Oom::end : Oom::part;
@@ -404,20 +404,23 @@ void parse_console(RunReport &run, std::istream &console)
 			// a kill whose other lines got lost still counts.
 			const bool first = oom == Oom::start || !in_oom;
 			in_oom = oom != Oom::end;
-			const bool declared = std::any_of(run.suites.begin(), run.suites.end(), [&](const SuiteReport &s) {
-				return s.name == suite && s.expects_oom_kill;
-			});
+			const bool declared =
+				std::any_of(run.suites.begin(), run.suites.end(), [&](const SuiteReport &s) {
+					return s.name == suite && s.expects_oom_kill;
+				});
 			if (!first) {
 				// the same kill as the line that counted
 			} else if (suite.empty()) {
 				run.kernel_problems.push_back("OOM kill outside any suite: " + clip(line));
 			} else if (declared) {
-				run.notes.push_back("kernel: expected OOM kill during suite " + suite + ": " + clip(line));
+				run.notes.push_back("kernel: expected OOM kill during suite " + suite + ": " +
+						    clip(line));
 				oom_seen.push_back(suite);
 			} else {
-				run.kernel_problems.push_back("OOM kill during suite " + suite +
-							      ", which does not declare '# privnode-expect oom-kill': " +
-							      clip(line));
+				run.kernel_problems.push_back(
+					"OOM kill during suite " + suite +
+					", which does not declare '# privnode-expect oom-kill': " +
+					clip(line));
 			}
 		}
 		recent.push_back(line);
@@ -427,7 +430,9 @@ void parse_console(RunReport &run, std::istream &console)
 	for (const auto &s : run.suites)
 		if (s.expects_oom_kill && s.ended &&
 		    std::find(oom_seen.begin(), oom_seen.end(), s.name) == oom_seen.end())
-			run.notes.push_back(s.name + ": declares '# privnode-expect oom-kill' but no OOM kill was seen in it");
+			run.notes.push_back(
+				s.name +
+				": declares '# privnode-expect oom-kill' but no OOM kill was seen in it");
 }
 
 } // namespace
@@ -501,8 +506,7 @@ bool expected_warning(const std::string &warning, const std::string &before)
 		{"raw command path used", "drivers/cxl/core/mbox.c"},
 	};
 	for (const auto &e : expected)
-		if (before.find(e.message) != std::string::npos &&
-		    warning.find(e.at) != std::string::npos)
+		if (before.find(e.message) != std::string::npos && warning.find(e.at) != std::string::npos)
 			return true;
 	return false;
 }
@@ -510,20 +514,29 @@ bool expected_warning(const std::string &warning, const std::string &before)
 std::optional<std::string> kernel_problem(const std::string &raw)
 {
 	static const char *const markers[] = {
-		"WARNING:", "BUG:", "KASAN", "Oops", "Kernel panic", "kernel BUG at",
-		"general protection fault", "UBSAN:",
+		"WARNING:",
+		"BUG:",
+		"KASAN",
+		"Oops",
+		"Kernel panic",
+		"kernel BUG at",
+		"general protection fault",
+		"UBSAN:",
 		// Hung task: "INFO: task X:1 blocked for more than 120 seconds."
 		"blocked for more than",
 		// RCU: "rcu: INFO: rcu_sched detected stalls on CPUs/tasks:",
 		// "rcu_preempt self-detected stall on CPU", "... detected
 		// expedited stalls ...", "rcu_tasks detected stalls on tasks".
-		"detected stall", "detected expedited stall",
+		"detected stall",
+		"detected expedited stall",
 		// "watchdog: BUG: soft lockup - CPU#0 stuck for 22s!" (BUG: too),
 		// "NMI watchdog: Watchdog detected hard LOCKUP on cpu 1".
-		"soft lockup", "hard LOCKUP",
+		"soft lockup",
+		"hard LOCKUP",
 		// Debug kernels (make check-debug): lockdep's reports start with
 		// "WARNING:" except this one; kmemleak's background scan.
-		"INFO: trying to register non-static key", "suspected memory leak",
+		"INFO: trying to register non-static key",
+		"suspected memory leak",
 	};
 	std::string line = chomp(raw);
 	for (const char *m : markers)
@@ -532,8 +545,7 @@ std::optional<std::string> kernel_problem(const std::string &raw)
 	return std::nullopt;
 }
 
-RunReport parse_run(std::istream &tap, std::istream &console,
-		    const std::vector<std::string> &requested,
+RunReport parse_run(std::istream &tap, std::istream &console, const std::vector<std::string> &requested,
 		    const std::optional<std::vector<ExpectedSkip>> &expected)
 {
 	RunReport run;
@@ -592,7 +604,8 @@ RunReport parse_run(std::istream &tap, std::istream &console,
 		if (!s.skipped && std::none_of(s.tests.begin(), s.tests.end(), [](const TestResult &t) {
 			    return t.outcome == Outcome::fail;
 		    }))
-			s.problems.push_back("exited with rc=" + std::to_string(rc) + " but reported no failure");
+			s.problems.push_back("exited with rc=" + std::to_string(rc) +
+					     " but reported no failure");
 	}
 	if (expected)
 		judge_skips(run, *expected);

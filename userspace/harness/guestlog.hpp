@@ -30,23 +30,23 @@ struct TestResult {
 	int number = 0;
 	std::string description;
 	Outcome outcome = Outcome::pass;
-	std::string reason;  // SKIP/TODO reason, as the guest gave it
-	bool todo = false;   // the directive was TODO, not SKIP
-	std::string listed;  // reason of the expected-skips entry that excused it
+	std::string reason; // SKIP/TODO reason, as the guest gave it
+	bool todo = false; // the directive was TODO, not SKIP
+	std::string listed; // reason of the expected-skips entry that excused it
 	std::string failure; // set when this fails for more than "not ok":
-			     // unexpected skip, malformed line; the whole message
+		// unexpected skip, malformed line; the whole message
 };
 
 struct SuiteReport {
 	std::string name;
-	bool ended = false;                 // end marker seen
-	std::optional<int> plan;            // N of "1..N"
-	bool bad_plan = false;              // a plan line we could not use (in problems)
+	bool ended = false; // end marker seen
+	std::optional<int> plan; // N of "1..N"
+	bool bad_plan = false; // a plan line we could not use (in problems)
 	std::optional<std::string> skipped; // "1..0 # SKIP reason"
-	std::string skip_listed;            // expected-skips reason for @skipped
-	bool skip_unexpected = false;       // @skipped is not listed (in problems)
-	std::optional<int> exit_code;       // rc= of the end marker
-	bool expects_oom_kill = false;      // "# privnode-expect oom-kill"
+	std::string skip_listed; // expected-skips reason for @skipped
+	bool skip_unexpected = false; // @skipped is not listed (in problems)
+	std::optional<int> exit_code; // rc= of the end marker
+	bool expects_oom_kill = false; // "# privnode-expect oom-kill"
 	std::vector<TestResult> tests;
 	std::vector<std::string> problems; // each one counts as a failure
 };
@@ -55,8 +55,8 @@ struct RunReport {
 	std::vector<SuiteReport> suites;
 	std::vector<std::string> kernel_problems; // WARNING/BUG/KASAN/Oops/panic/hang/stall/OOM
 	std::vector<std::string> expected_warnings; // WARNs the kernel prints on purpose
-	std::vector<std::string> problems;        // run-level: suite not run, no done marker
-	std::vector<std::string> notes;           // worth a look, not failures
+	std::vector<std::string> problems; // run-level: suite not run, no done marker
+	std::vector<std::string> notes; // worth a look, not failures
 
 	[[nodiscard]] int passed() const;
 	[[nodiscard]] int failed() const;
@@ -68,17 +68,16 @@ struct RunReport {
 // top of that file): a skip or TODO a run may report without failing.
 struct ExpectedSkip {
 	std::string suite;
-	std::string test;   // a description; "PREFIX*" matches any description
-			    // starting with PREFIX; "*" alone the whole suite
-			    // (1..0 # SKIP)
+	std::string test; // a description; "PREFIX*" matches any description
+		// starting with PREFIX; "*" alone the whole suite
+		// (1..0 # SKIP)
 	std::string reason; // never empty
-	std::string where;  // "FILE:LINE", for messages
+	std::string where; // "FILE:LINE", for messages
 };
 
 // Parse an expected-skips file. A bad line adds "FILE:LINE: what" to
 // @errors and is left out of the result. @file only names the input.
-[[nodiscard]] std::vector<ExpectedSkip> parse_expected_skips(std::istream &in,
-							     const std::string &file,
+[[nodiscard]] std::vector<ExpectedSkip> parse_expected_skips(std::istream &in, const std::string &file,
 							     std::vector<std::string> &errors);
 
 // Parse one run. @requested lists the suites the guest was asked to run, in

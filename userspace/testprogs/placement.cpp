@@ -36,8 +36,7 @@ long sys_set_mempolicy(int mode, const NodeMask *mask)
 
 long sys_get_mempolicy(int *mode, NodeMask *mask, void *addr, unsigned long flags)
 {
-	return get_mempolicy(mode, mask ? mask->bits : nullptr, mask ? NodeMask::maxnode() : 0, addr,
-			     flags);
+	return get_mempolicy(mode, mask ? mask->bits : nullptr, mask ? NodeMask::maxnode() : 0, addr, flags);
 }
 
 long sys_move_pages(size_t count, void **pages, const int *nodes, int *status, int flags)
@@ -58,8 +57,8 @@ size_t Mapping::page_size()
 
 Mapping::Mapping(size_t pages, bool shared) : pages_(pages)
 {
-	void *p = mmap(nullptr, bytes(), PROT_READ | PROT_WRITE, (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS,
-		       -1, 0);
+	void *p = mmap(nullptr, bytes(), PROT_READ | PROT_WRITE,
+		       (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		throw std::bad_alloc();
 	base_ = static_cast<char *>(p);
@@ -178,7 +177,8 @@ std::optional<long> node_meminfo_kb(int node, const std::string &field)
 
 int fail_errno(const std::string &what)
 {
-	std::fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, what.c_str(), std::strerror(errno));
+	std::fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, what.c_str(),
+		     std::strerror(errno));
 	return 1;
 }
 
@@ -196,7 +196,7 @@ long move_to(const Mapping &m, int node, int flags, std::vector<int> &status)
 // message; with @absent_ok a page that is not present (swapped out, or
 // being migrated) has frame 0.
 static std::optional<std::vector<uint64_t>> frames_of(const Mapping &m, size_t first, size_t count,
-						     bool absent_ok)
+						      bool absent_ok)
 {
 	constexpr uint64_t kPresent = 1ULL << 63, kPfnMask = (1ULL << 55) - 1;
 	const char *file = "/proc/self/pagemap";
@@ -290,8 +290,9 @@ std::string own_reclaim_file()
 	if (f)
 		std::fclose(f);
 	if (path.empty() || path == "/") {
-		std::fprintf(stderr, "run me in a child cgroup (v2) with the memory "
-				     "controller: /proc/self/cgroup says \"%s\"\n",
+		std::fprintf(stderr,
+			     "run me in a child cgroup (v2) with the memory "
+			     "controller: /proc/self/cgroup says \"%s\"\n",
 			     path.c_str());
 		return "";
 	}

@@ -91,7 +91,10 @@ int main(int argc, char **argv)
 	long base = 0, mb = 16, rounds = 5;
 	for (int i = 2; i < argc; i++) {
 		std::string opt = argv[i];
-		long *dst = opt == "--base" ? &base : opt == "--mb" ? &mb : opt == "--rounds" ? &rounds : nullptr;
+		long *dst = opt == "--base" ? &base
+			: opt == "--mb"	    ? &mb
+			: opt == "--rounds" ? &rounds
+					    : nullptr;
 		if (!dst || i + 1 >= argc)
 			return usage();
 		*dst = std::strtol(argv[++i], &end, 10);

@@ -89,10 +89,11 @@ std::optional<Rates> alloc_pass(int fd, size_t pages, bool check)
 			return std::nullopt;
 		// Other tasks' shmem may come and go a little; ours is all of it.
 		if (*after - *before < bytes / 1024 * 98 / 100) {
-			std::fprintf(stderr,
-				     "privnode-bench-mm: alloc pass: node 0's Shmem grew by %ld kB, not %ld kB: "
-				     "the pages are not on node 0\n",
-				     *after - *before, static_cast<long>(bytes / 1024));
+			std::fprintf(
+				stderr,
+				"privnode-bench-mm: alloc pass: node 0's Shmem grew by %ld kB, not %ld kB: "
+				"the pages are not on node 0\n",
+				*after - *before, static_cast<long>(bytes / 1024));
 			return std::nullopt;
 		}
 	}
@@ -160,9 +161,10 @@ int main(int argc, char **argv)
 			s += (s.empty() ? "" : ",") + std::to_string(static_cast<long long>(x));
 		return "[" + s + "]";
 	};
-	std::printf("{\"mb\":%zu,\"iters\":%zu,\"rounds\":%zu,\"fault_per_s\":%.0f,\"alloc_pages_per_s\":%.0f,"
-		    "\"free_pages_per_s\":%.0f,\"fault_rounds\":%s,\"alloc_rounds\":%s,\"free_rounds\":%s}\n",
-		    mb, iters, rounds, median(fault), median(alloc), median(freed), list(fault).c_str(),
-		    list(alloc).c_str(), list(freed).c_str());
+	std::printf(
+		"{\"mb\":%zu,\"iters\":%zu,\"rounds\":%zu,\"fault_per_s\":%.0f,\"alloc_pages_per_s\":%.0f,"
+		"\"free_pages_per_s\":%.0f,\"fault_rounds\":%s,\"alloc_rounds\":%s,\"free_rounds\":%s}\n",
+		mb, iters, rounds, median(fault), median(alloc), median(freed), list(fault).c_str(),
+		list(alloc).c_str(), list(freed).c_str());
 	return 0;
 }

@@ -72,9 +72,10 @@ struct Args {
 
 int usage()
 {
-	std::fprintf(stderr, "usage: privnode-cram place NODE [--pages N] [--content random|text|zero] [--hold]\n"
-			     "       privnode-cram demote NODE [--pages N] [--content random|text|zero]\n"
-			     "       privnode-cram storm NODE [--pages N] [--seconds S]\n");
+	std::fprintf(stderr,
+		     "usage: privnode-cram place NODE [--pages N] [--content random|text|zero] [--hold]\n"
+		     "       privnode-cram demote NODE [--pages N] [--content random|text|zero]\n"
+		     "       privnode-cram storm NODE [--pages N] [--seconds S]\n");
 	return 2;
 }
 
@@ -90,8 +91,8 @@ std::uint64_t fnv(const char *p, size_t n)
 // small vocabulary, about 2:1 or better under lz4), or zeros.
 void fill_page(char *p, Content content, std::uint64_t seed)
 {
-	static const char *const words[] = {"memory ", "private ", "node ",  "compressed ", "page ",
-					    "device ", "folio ",   "the ",   "of ",         "demotion "};
+	static const char *const words[] = {"memory ", "private ", "node ", "compressed ", "page ",
+					    "device ", "folio ",   "the ",  "of ",	   "demotion "};
 	std::mt19937_64 rng(seed);
 	const size_t ps = Mapping::page_size();
 	switch (content) {
@@ -214,7 +215,8 @@ int do_demote(const Args &a)
 		return 1;
 	std::printf("demote: %d of %zu pages on node %d after memory.reclaim\n", on, a.pages, a.node);
 	if (static_cast<size_t>(on) < a.pages / 4) {
-		std::fprintf(stderr, "privnode-cram: demote: fewer than a quarter of the pages were demoted\n");
+		std::fprintf(stderr,
+			     "privnode-cram: demote: fewer than a quarter of the pages were demoted\n");
 		return 1;
 	}
 	// reads of the demoted pages: no fault, nothing moves
@@ -229,10 +231,11 @@ int do_demote(const Args &a)
 		sum += fnv(p.m.page(i), Mapping::page_size());
 	const long f1 = faults_so_far();
 	const size_t still = count_on(where(p.m), a.node);
-	std::printf("demote: reading %zu pages on node %d took %ld page faults (%.3f per page), %zu still there "
-		    "(sum %llx)\n",
-		    demoted.size(), a.node, f1 - f0, double(f1 - f0) / double(demoted.size()), still,
-		    static_cast<unsigned long long>(sum));
+	std::printf(
+		"demote: reading %zu pages on node %d took %ld page faults (%.3f per page), %zu still there "
+		"(sum %llx)\n",
+		demoted.size(), a.node, f1 - f0, double(f1 - f0) / double(demoted.size()), still,
+		static_cast<unsigned long long>(sum));
 	if (f0 < 0 || f1 != f0 || still < demoted.size()) {
 		std::fprintf(stderr, "privnode-cram: demote: reads faulted or moved pages\n");
 		return 1;
@@ -267,8 +270,8 @@ int do_demote(const Args &a)
 		return fail_errno("waitpid");
 	int rc = !WIFEXITED(status) || WEXITSTATUS(status) ? 1 : 0;
 	const size_t kept = count_on(where(p.m), a.node);
-	std::printf("demote: after the child, %zu of %zu pages on node %d, %zu corrupt\n", kept, demoted.size(),
-		    a.node, p.corrupt());
+	std::printf("demote: after the child, %zu of %zu pages on node %d, %zu corrupt\n", kept,
+		    demoted.size(), a.node, p.corrupt());
 	if (kept != demoted.size())
 		rc = 1;
 	// the parent's writes: each page leaves the node for a new frame
@@ -301,7 +304,8 @@ std::optional<long> cram_counter(int node, const char *name)
 		std::fclose(f);
 	if (ok)
 		return v;
-	std::fprintf(stderr, "privnode-cram: %s: %s\n", path.c_str(), f ? "not a number" : std::strerror(errno));
+	std::fprintf(stderr, "privnode-cram: %s: %s\n", path.c_str(),
+		     f ? "not a number" : std::strerror(errno));
 	return std::nullopt;
 }
 
@@ -373,7 +377,8 @@ int do_storm(const Args &a)
 			if (*wf1 == *wf0) {
 				stayed++;
 				std::fprintf(stderr,
-					     "privnode-cram: storm: page %zu took a write in frame %#llx on node %d "
+					     "privnode-cram: storm: page %zu took a write in frame %#llx on "
+					     "node %d "
 					     "without a write fault\n",
 					     i, static_cast<unsigned long long>(*pfn1), a.node);
 			} else {
@@ -398,7 +403,8 @@ int do_storm(const Args &a)
 				_exit(bad ? 1 : 0);
 			}
 			int status = 0;
-			if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+			if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+			    WEXITSTATUS(status))
 				failed = true;
 			forks++;
 		}
@@ -421,9 +427,11 @@ int do_storm(const Args &a)
 	}
 	done = true;
 	if (livelock) {
-		std::fprintf(stderr, "privnode-cram: storm: no progress for 30 s (demotes %ld, writes %ld, forks %ld): "
-				     "livelock\n",
-			     demotes.load(), writes.load(), forks.load());
+		std::fprintf(
+			stderr,
+			"privnode-cram: storm: no progress for 30 s (demotes %ld, writes %ld, forks %ld): "
+			"livelock\n",
+			demotes.load(), writes.load(), forks.load());
 		std::fflush(stderr);
 		_exit(1);
 	}
@@ -431,16 +439,18 @@ int do_storm(const Args &a)
 	writer.join();
 	forker.join();
 	const size_t bad = p.corrupt();
-	std::printf("storm: %d s: %ld memory.reclaim rounds, %ld writes (%ld to pages on node %d, %ld of them in "
-		    "the same frame without a fault, %ld copied and demoted back into it), %ld forks, %zu corrupt, "
-		    "%zu pages on node %d at the end\n",
-		    a.seconds, demotes.load(), writes.load(), on_node_writes.load(), a.node, stayed.load(),
-		    returned.load(), forks.load(), bad, count_on(where(p.m), a.node), a.node);
+	std::printf(
+		"storm: %d s: %ld memory.reclaim rounds, %ld writes (%ld to pages on node %d, %ld of them in "
+		"the same frame without a fault, %ld copied and demoted back into it), %ld forks, %zu "
+		"corrupt, "
+		"%zu pages on node %d at the end\n",
+		a.seconds, demotes.load(), writes.load(), on_node_writes.load(), a.node, stayed.load(),
+		returned.load(), forks.load(), bad, count_on(where(p.m), a.node), a.node);
 	if (failed || bad || stayed || !on_node_writes) {
 		std::fprintf(stderr, "privnode-cram: storm: %s\n",
 			     failed	      ? "a call or a child failed"
-			     : bad	      ? "corrupt pages"
-			     : stayed	      ? "a write reached a page on the node without a fault"
+				     : bad    ? "corrupt pages"
+				     : stayed ? "a write reached a page on the node without a fault"
 					      : "no write hit a page on the node: this test could not tell");
 		return 1;
 	}

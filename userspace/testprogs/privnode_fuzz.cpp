@@ -112,23 +112,24 @@
 namespace {
 
 // uapi/linux/mempolicy.h of 6.12 (the build host's headers may be older).
-constexpr int kDefault = 0, kPreferred = 1, kBind = 2, kInterleave = 3, kLocal = 4,
-	      kPreferredMany = 5, kWeighted = 6, kMpolMax = 7;
+constexpr int kDefault = 0, kPreferred = 1, kBind = 2, kInterleave = 3, kLocal = 4, kPreferredMany = 5,
+	      kWeighted = 6, kMpolMax = 7;
 constexpr unsigned kFStatic = 1u << 15, kFRelative = 1u << 14, kFNumaBal = 1u << 13;
 constexpr unsigned kModeFlags = kFStatic | kFRelative | kFNumaBal;
 constexpr unsigned long kGNode = 1, kGAddr = 2, kGMems = 4;
 constexpr unsigned kMfStrict = 1, kMfMove = 2, kMfMoveAll = 4, kMfLazy = 8;
 
-constexpr int kMaxNodes = 1024;			  // MAX_NUMNODES <= 1 << 10
-constexpr size_t kMaskLongs = 1024;		  // 65536 bits: more than any maxnode we pass reads
+constexpr int kMaxNodes = 1024; // MAX_NUMNODES <= 1 << 10
+constexpr size_t kMaskLongs = 1024; // 65536 bits: more than any maxnode we pass reads
 constexpr unsigned long kBase = 0x100000000000ul; // 16 TiB: far from anything else
 constexpr unsigned kOpMigration = 1, kOpMempolicy = 2;
 constexpr int kSentinel = 0x7eadbeef;
 
 using Nodes = std::bitset<kMaxNodes>;
 
-const char *const kModeNames[] = {"MPOL_DEFAULT", "MPOL_PREFERRED", "MPOL_BIND", "MPOL_INTERLEAVE",
-				   "MPOL_LOCAL", "MPOL_PREFERRED_MANY", "MPOL_WEIGHTED_INTERLEAVE"};
+const char *const kModeNames[] = {
+	"MPOL_DEFAULT",	       "MPOL_PREFERRED",	  "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_LOCAL",
+	"MPOL_PREFERRED_MANY", "MPOL_WEIGHTED_INTERLEAVE"};
 
 std::string strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 std::string strf(const char *fmt, ...)
@@ -144,20 +145,34 @@ std::string strf(const char *fmt, ...)
 std::string errname(int e)
 {
 	switch (e) {
-	case 0: return "0";
-	case EINVAL: return "EINVAL";
-	case EPERM: return "EPERM";
-	case EFAULT: return "EFAULT";
-	case EIO: return "EIO";
-	case ENODEV: return "ENODEV";
-	case EACCES: return "EACCES";
-	case ESRCH: return "ESRCH";
-	case ENOMEM: return "ENOMEM";
-	case ENOENT: return "ENOENT";
-	case EBUSY: return "EBUSY";
-	case EAGAIN: return "EAGAIN";
-	case ENOSYS: return "ENOSYS";
-	default: return strf("errno %d", e);
+	case 0:
+		return "0";
+	case EINVAL:
+		return "EINVAL";
+	case EPERM:
+		return "EPERM";
+	case EFAULT:
+		return "EFAULT";
+	case EIO:
+		return "EIO";
+	case ENODEV:
+		return "ENODEV";
+	case EACCES:
+		return "EACCES";
+	case ESRCH:
+		return "ESRCH";
+	case ENOMEM:
+		return "ENOMEM";
+	case ENOENT:
+		return "ENOENT";
+	case EBUSY:
+		return "EBUSY";
+	case EAGAIN:
+		return "EAGAIN";
+	case ENOSYS:
+		return "ENOSYS";
+	default:
+		return strf("errno %d", e);
 	}
 }
 
@@ -365,8 +380,9 @@ System read_system(bool allow_no_private, const std::map<int, unsigned> &assume)
 		s.kernel_priv = true;
 		s.priv = parse_nodelist(read_file(kNodeDir + "has_private_memory"), "has_private_memory");
 	} else if (!allow_no_private)
-		throw Failure(kNodeDir + "has_private_memory is missing: kernel without private nodes "
-					 "(--allow-no-private to run the ordinary paths only)");
+		throw Failure(kNodeDir +
+			      "has_private_memory is missing: kernel without private nodes "
+			      "(--allow-no-private to run the ordinary paths only)");
 	if (s.priv.empty() && !allow_no_private)
 		throw Failure("has_private_memory is empty: no private node to fuzz "
 			      "(--allow-no-private to run the ordinary paths only)");
@@ -505,7 +521,8 @@ std::string own_cgroup()
 // file: there cpuset.mems.effective holds just those.
 std::string read_sysram(const System &sys, const std::string &cpuset_dir)
 {
-	return trim(read_file(cpuset_dir + (sys.kernel_priv ? "/cpuset.mems.sysram" : "/cpuset.mems.effective")));
+	return trim(
+		read_file(cpuset_dir + (sys.kernel_priv ? "/cpuset.mems.sysram" : "/cpuset.mems.effective")));
 }
 
 // ---------------------------------------------------------------------------
@@ -513,12 +530,12 @@ std::string read_sysram(const System &sys, const std::string &cpuset_dir)
 
 struct Policy {
 	int mode = kDefault; // kDefault: no policy
-	unsigned flags = 0;  // user-visible mode flags
-	Nodes user;	     // the nodemask as the kernel read it
-	Nodes nodes;	     // effective nodes
-	Nodes w_cpuset;	     // Mems_allowed when made (w.cpuset_mems_allowed)
-	long set_by = -1;    // call index
-	std::string call;    // the call that set it
+	unsigned flags = 0; // user-visible mode flags
+	Nodes user; // the nodemask as the kernel read it
+	Nodes nodes; // effective nodes
+	Nodes w_cpuset; // Mems_allowed when made (w.cpuset_mems_allowed)
+	long set_by = -1; // call index
+	std::string call; // the call that set it
 };
 
 std::string pol_str(const Policy &p)
@@ -534,14 +551,14 @@ std::string pol_str(const Policy &p)
 struct Page {
 	enum State : uint8_t { Absent, Zero, Present, Cached };
 	State st = Absent;
-	uint64_t value = 0;	 // expected first word
-	Nodes lic;		 // private nodes the page may be on
-	long lic_call = -1;	 // last call that extended the licence
-	long fault_call = -1;	 // call after which it was last allocated
-	int fault_pol = 0;	 // policy index it was allocated under
+	uint64_t value = 0; // expected first word
+	Nodes lic; // private nodes the page may be on
+	long lic_call = -1; // last call that extended the licence
+	long fault_call = -1; // call after which it was last allocated
+	int fault_pol = 0; // policy index it was allocated under
 	bool fault_stale = false; // ... which was stale then: the default policy was used
-	int node = -1;		 // last observed node
-	int pol = 0;		 // VMA (anon) / shared (shmem) policy index
+	int node = -1; // last observed node
+	int pol = 0; // VMA (anon) / shared (shmem) policy index
 };
 
 // A nodemask argument as drawn.
@@ -635,7 +652,7 @@ int first_node(const Nodes &n)
 struct NewPolicy {
 	int err = 0;
 	bool grant = false; // err is EPERM for a private node not granted
-	std::string rule;   // why, when it is a private-node rule of the docs
+	std::string rule; // why, when it is a private-node rule of the docs
 	Policy pol;
 };
 
@@ -666,26 +683,25 @@ struct Layout {
 	}
 };
 
-const char *const kKinds[] = {"mbind", "set_mempolicy", "get_mempolicy", "move_pages", "migrate_pages",
-			      "status", "cgroup moves"};
+const char *const kKinds[] = {"mbind",	       "set_mempolicy", "get_mempolicy", "move_pages",
+			      "migrate_pages", "status",	"cgroup moves"};
 enum Kind { KMbind, KSetPol, KGetPol, KMovePages, KMigrate, KStatus, KMove, KKinds };
 
 struct Stats {
 	long calls[KKinds] = {}; // per syscall kind
-	long ok[KKinds] = {};	 // returned >= 0
+	long ok[KKinds] = {}; // returned >= 0
 	long rebinds = 0;
 	long policy_on_priv = 0, moved_to_priv = 0, migrated_to_priv = 0;
-	long stale_faults = 0;	// allocations under a policy not granted to the cpuset then
+	long stale_faults = 0; // allocations under a policy not granted to the cpuset then
 	long grant_refused = 0; // EPERM/EACCES for a private node not granted
 	long page_checks = 0;
 	std::map<int, long> seen_on; // private node -> page observations
 };
 
-
 struct WorkerCfg {
 	int index = 0;
-	std::string cgroup;	 // description
-	std::string cgroup_dir;	 // "" = stay where we are
+	std::string cgroup; // description
+	std::string cgroup_dir; // "" = stay where we are
 	bool unpriv = false;
 	long calls = 0;
 	uint64_t seed = 0;
@@ -704,7 +720,7 @@ struct WorkerCfg {
 	};
 	std::vector<Cg> cgroups;
 	bool moves = false; // root workers move between them
-	int home = 0;	    // index in cgroups
+	int home = 0; // index in cgroups
 };
 
 class Worker {
@@ -731,8 +747,8 @@ private:
 	std::mt19937_64 rng_;
 	Layout lay_;
 	unsigned long page_bits_ = 32768;
-	Nodes cpuset_;	  // ordinary nodes of the cpuset (cpuset_mems_allowed())
-	Nodes mems_raw_;  // Mems_allowed as the task has it
+	Nodes cpuset_; // ordinary nodes of the cpuset (cpuset_mems_allowed())
+	Nodes mems_raw_; // Mems_allowed as the task has it
 	std::vector<Page> pages_;
 	std::vector<Policy> policies_;
 	int task_pol_ = 0;
@@ -844,8 +860,8 @@ void Worker::violation(const std::string &what, const std::string &detail)
 	if (policies_[task_pol_].set_by >= 0)
 		report_ += strf(" (set by call #%ld)", policies_[task_pol_].set_by);
 	if (static_cast<size_t>(cgroup_) < cfg_.cgroups.size())
-		report_ += strf("\n#   cgroup: %s, granted private nodes %s", cfg_.cgroups[cgroup_].name.c_str(),
-				nodes_str(granted()).c_str());
+		report_ += strf("\n#   cgroup: %s, granted private nodes %s",
+				cfg_.cgroups[cgroup_].name.c_str(), nodes_str(granted()).c_str());
 	report_ += "\n#   calls before it:\n" + context();
 	report_ += "#   reproduce: " + cfg_.repro + "\n";
 }
@@ -981,9 +997,10 @@ NewPolicy Worker::model_policy(int raw_mode, const Mask &m)
 	if (mode == kBind && !(flags & kFRelative) && refused.any()) {
 		np.err = EPERM;
 		np.grant = true;
-		np.rule = strf("documented: MPOL_BIND naming a private node with mempolicy that is not granted "
-			       "to the caller's cpuset fails with EPERM (node %d, granted %s)",
-			       first_node(refused), nodes_str(granted()).c_str());
+		np.rule =
+			strf("documented: MPOL_BIND naming a private node with mempolicy that is not granted "
+			     "to the caller's cpuset fails with EPERM (node %d, granted %s)",
+			     first_node(refused), nodes_str(granted()).c_str());
 		return np;
 	}
 	Nodes mask1 = cpuset_ & sys_.ordinary_set;
@@ -1236,7 +1253,7 @@ void Worker::op_mbind()
 	// (the task policy for MPOL_DEFAULT, which may be stale: the model
 	// takes it that the migration allocates as a fault would).
 	Nodes mig = (flags & (kMfMove | kMfMoveAll)) ? allowed(is_default ? policies_[task_pol_] : np.pol)
-						      : Nodes();
+						     : Nodes();
 	for (size_t k = first_slot; k < end_slot; k++) {
 		long p = lay_.page_of(k);
 		if (p < 0)
@@ -1281,8 +1298,8 @@ void Worker::op_get_mempolicy()
 		     mode_null ? "NULL" : "&mode", nmask_null ? "NULL" : "&mask", maxnode, addr,
 		     addr ? (" [" + lay_.slot_name((addr - kBase) / lay_.ps) + "]").c_str() : "",
 		     gf_str(flags).c_str());
-	long r = syscall(SYS_get_mempolicy, mode_null ? nullptr : &mode, nmask_null ? nullptr : mask_a_, maxnode,
-			 addr, flags);
+	long r = syscall(SYS_get_mempolicy, mode_null ? nullptr : &mode, nmask_null ? nullptr : mask_a_,
+			 maxnode, addr, flags);
 	int e = errno;
 	call_ += " = " + ret_str(r, e);
 	stats_.calls[KGetPol]++;
@@ -1330,7 +1347,8 @@ void Worker::op_get_mempolicy()
 			} else if (pol->mode == kInterleave || pol->mode == kWeighted) {
 				value_is_node = true;
 			} else {
-				return want_err(EINVAL, abi + ": MPOL_F_NODE without an interleaving task policy");
+				return want_err(EINVAL,
+						abi + ": MPOL_F_NODE without an interleaving task policy");
 			}
 		} else {
 			want_value = (pol->mode == kDefault ? 0 : pol->mode) | static_cast<int>(pol->flags);
@@ -1353,19 +1371,23 @@ void Worker::op_get_mempolicy()
 		if (value_is_node) {
 			if (mode < 0 || mode >= sys_.nr_node_ids ||
 			    (!sys_.ordinary_set.test(mode) && !sys_.priv_set.test(mode)))
-				violation(strf("get_mempolicy(MPOL_F_NODE) returned node %d, no memory node", mode));
+				violation(strf("get_mempolicy(MPOL_F_NODE) returned node %d, no memory node",
+					       mode));
 			else if (flags & kGAddr) {
 				const Page &pg = pages_[page];
 				if (sys_.is_priv(mode) && !(pg.st == Page::Present && pg.lic.test(mode)))
-					violation(strf("get_mempolicy(MPOL_F_NODE|MPOL_F_ADDR) says %s is on private "
+					violation(strf("get_mempolicy(MPOL_F_NODE|MPOL_F_ADDR) says %s is on "
+						       "private "
 						       "node %d (ops: %s), which it may not be on",
-						       lay_.name(page).c_str(), mode, sys_.ops_of(mode).c_str()),
+						       lay_.name(page).c_str(), mode,
+						       sys_.ops_of(mode).c_str()),
 						  strf("licensed private nodes of the page: %s",
 						       nodes_str(pg.lic).c_str()));
 			} else if (!pol->nodes.test(mode)) {
-				violation(strf("get_mempolicy(MPOL_F_NODE) returned node %d, not in the interleave "
-					       "nodes %s",
-					       mode, nodes_str(pol->nodes).c_str()));
+				violation(strf(
+					"get_mempolicy(MPOL_F_NODE) returned node %d, not in the interleave "
+					"nodes %s",
+					mode, nodes_str(pol->nodes).c_str()));
 			}
 		} else {
 			int m0 = static_cast<int>(static_cast<unsigned>(mode) & ~kModeFlags);
@@ -1374,8 +1396,8 @@ void Worker::op_get_mempolicy()
 					       "flags (an internal flag leaked?)",
 					       static_cast<unsigned>(mode)));
 			else if (mode != want_value)
-				violation(strf("get_mempolicy returned %s, the model says %s", mode_str(mode).c_str(),
-					       mode_str(want_value).c_str()),
+				violation(strf("get_mempolicy returned %s, the model says %s",
+					       mode_str(mode).c_str(), mode_str(want_value).c_str()),
 					  strf("policy: %s%s", pol_str(*pol).c_str(),
 					       pol->call.empty() ? "" : (", set by " + pol->call).c_str()));
 		}
@@ -1401,8 +1423,8 @@ void Worker::op_get_mempolicy()
 			  strf("policy: %s%s", pol_str(*pol).c_str(),
 			       pol->call.empty() ? "" : (", set by " + pol->call).c_str()));
 	else if (got != want)
-		violation(strf("get_mempolicy returned nodemask %s, the model says %s", nodes_str(got).c_str(),
-			       nodes_str(want).c_str()),
+		violation(strf("get_mempolicy returned nodemask %s, the model says %s",
+			       nodes_str(got).c_str(), nodes_str(want).c_str()),
 			  strf("policy: %s%s", pol_str(*pol).c_str(),
 			       pol->call.empty() ? "" : (", set by " + pol->call).c_str()));
 	if (!failed_ && copy > nbytes)
@@ -1443,7 +1465,8 @@ PidChoice Worker::pick_pid(uint64_t other_below)
 Nodes Worker::granted_both(int target_cgroup) const
 {
 	size_t c = static_cast<size_t>(target_cgroup);
-	return granted() & (target_cgroup >= 0 && c < cfg_.cgroups.size() ? cfg_.cgroups[c].granted : Nodes());
+	return granted() &
+		(target_cgroup >= 0 && c < cfg_.cgroups.size() ? cfg_.cgroups[c].granted : Nodes());
 }
 
 // move_pages: the same target for all pages, or a target per page; pages
@@ -1466,7 +1489,11 @@ void Worker::op_move_pages()
 		nodes[i] = n;
 	}
 	uint64_t fr = below(20);
-	int flags = fr < 3 ? 0 : fr < 15 ? kMfMove : fr < 18 ? kMfMoveAll : fr < 19 ? (kMfMove | kMfMoveAll) : 8;
+	int flags = fr < 3 ? 0
+		: fr < 15  ? kMfMove
+		: fr < 18  ? kMfMoveAll
+		: fr < 19  ? (kMfMove | kMfMoveAll)
+			   : 8;
 	call_ = strf("move_pages(pid=%s, count=%zu, [", who.c_str(), count);
 	for (size_t i = 0; i < count; i++)
 		call_ += strf("%s%s->%d", i ? ", " : "", lay_.slot_name(slots[i]).c_str(), nodes[i]);
@@ -1478,7 +1505,7 @@ void Worker::op_move_pages()
 		call_ += ", status [";
 		for (size_t i = 0; i < count; i++)
 			call_ += (i ? "," : "") +
-				 (status[i] == kSentinel ? std::string("-") : std::to_string(status[i]));
+				(status[i] == kSentinel ? std::string("-") : std::to_string(status[i]));
 		call_ += "]";
 	}
 	stats_.calls[KMovePages]++;
@@ -1487,7 +1514,8 @@ void Worker::op_move_pages()
 	auto want_err = [&](int err, const std::string &why) {
 		if (r < 0 && e == err)
 			return;
-		violation(strf("move_pages returned %s, expected %s", ret_str(r, e).c_str(), errname(err).c_str()),
+		violation(strf("move_pages returned %s, expected %s", ret_str(r, e).c_str(),
+			       errname(err).c_str()),
 			  "rule: " + why);
 	};
 	if (flags & ~(kMfMove | kMfMoveAll))
@@ -1515,15 +1543,17 @@ void Worker::op_move_pages()
 		else if (sys_.is_priv(n)) {
 			if (!sys_.priv_mig.test(n))
 				bad_err = ENODEV,
-				bad_rule = strf("documented: move_pages to private node %d without the migration "
-						"opt-in fails with ENODEV",
-						n);
+				bad_rule = strf(
+					"documented: move_pages to private node %d without the migration "
+					"opt-in fails with ENODEV",
+					n);
 			else if (!grant.test(n))
 				bad_err = EACCES, bad_grant = true,
-				bad_rule = strf("documented: move_pages to private node %d with migration that is "
-						"not granted to the caller's (and the target's) cpuset fails with "
-						"EACCES (granted %s)",
-						n, nodes_str(grant).c_str());
+				bad_rule = strf(
+					"documented: move_pages to private node %d with migration that is "
+					"not granted to the caller's (and the target's) cpuset fails with "
+					"EACCES (granted %s)",
+					n, nodes_str(grant).c_str());
 		} else if (!sys_.ordinary_set.test(n))
 			bad_err = ENODEV, bad_rule = abi + ": node without memory";
 		else if (!cpuset_.test(n))
@@ -1535,7 +1565,8 @@ void Worker::op_move_pages()
 		// a failed migration of an earlier batch may end it first (> 0)
 		if (!(r > 0 || (r < 0 && e == bad_err)))
 			return violation(strf("move_pages returned %s, expected %s (entry %zu, node %d)",
-					      ret_str(r, e).c_str(), errname(bad_err).c_str(), bad, nodes[bad]),
+					      ret_str(r, e).c_str(), errname(bad_err).c_str(), bad,
+					      nodes[bad]),
 					 "rule: " + bad_rule);
 		stats_.grant_refused += bad_grant && r < 0;
 	} else if (r < 0) {
@@ -1547,14 +1578,15 @@ void Worker::op_move_pages()
 		if (st == kSentinel || st < 0)
 			continue;
 		if (i >= bad || st != nodes[i])
-			return violation(strf("move_pages stored status %d for entry %zu (target %d%s)", st, i,
-					      nodes[i], i >= bad ? ", after the failing entry" : ""));
+			return violation(strf("move_pages stored status %d for entry %zu (target %d%s)", st,
+					      i, nodes[i], i >= bad ? ", after the failing entry" : ""));
 	}
 	// Licences: targets that are private nodes with migration and the
 	// grant, for the entries the kernel got to.
 	for (size_t i = 0; i < bad; i++) {
 		long p = lay_.page_of(slots[i]);
-		if (p < 0 || !sys_.is_priv(nodes[i]) || !sys_.priv_mig.test(nodes[i]) || !grant.test(nodes[i]))
+		if (p < 0 || !sys_.is_priv(nodes[i]) || !sys_.priv_mig.test(nodes[i]) ||
+		    !grant.test(nodes[i]))
 			continue;
 		pages_[p].lic.set(nodes[i]);
 		pages_[p].lic_call = idx_;
@@ -1597,19 +1629,21 @@ void Worker::op_migrate_pages()
 		return want_err(EPERM, abi + ": another user's process");
 	Nodes nomig = nw & sys_.priv_set & ~sys_.priv_mig;
 	if (nomig.any())
-		return want_err(EINVAL, strf("documented: migrate_pages to private node %d without the "
-					     "migration opt-in fails with EINVAL",
-					     first_node(nomig)));
+		return want_err(EINVAL,
+				strf("documented: migrate_pages to private node %d without the "
+				     "migration opt-in fails with EINVAL",
+				     first_node(nomig)));
 	// the grant, before the cpuset check and its CAP_SYS_NICE bypass; the
 	// target is this process here (the parent is another user's: EPERM
 	// above), whose cgroup the model knows
 	Nodes grant = granted_both(target_cg);
 	Nodes refused = nw & sys_.priv_set & ~grant;
 	if (refused.any()) {
-		want_err(EPERM, strf("documented: migrate_pages to a private node that is not granted to both "
-				     "the target's and the caller's cpuset fails with EPERM, even with "
-				     "CAP_SYS_NICE (node %d, granted %s)",
-				     first_node(refused), nodes_str(grant).c_str()));
+		want_err(EPERM,
+			 strf("documented: migrate_pages to a private node that is not granted to both "
+			      "the target's and the caller's cpuset fails with EPERM, even with "
+			      "CAP_SYS_NICE (node %d, granted %s)",
+			      first_node(refused), nodes_str(grant).c_str()));
 		stats_.grant_refused += r < 0 && e == EPERM;
 		return;
 	}
@@ -1722,7 +1756,8 @@ void Worker::touch()
 	size_t writes = below(6), reads = below(3);
 	for (size_t i = 0; i < writes; i++) {
 		size_t p = below(total);
-		uint64_t v = (static_cast<uint64_t>(cfg_.index + 1) << 56) | (static_cast<uint64_t>(idx_ + 1) << 16) | p;
+		uint64_t v = (static_cast<uint64_t>(cfg_.index + 1) << 56) |
+			(static_cast<uint64_t>(idx_ + 1) << 16) | p;
 		fault(p, true);
 		*reinterpret_cast<volatile uint64_t *>(lay_.addr(lay_.slot_of(p))) = v;
 		pages_[p].value = v;
@@ -1734,8 +1769,8 @@ void Worker::touch()
 		uint64_t got = *reinterpret_cast<volatile uint64_t *>(lay_.addr(lay_.slot_of(p)));
 		touch_ += (touch_.empty() ? "read " : ", read ") + lay_.name(p);
 		if (got != pages_[p].value)
-			return violation(strf("%s reads %#llx, last written %#llx (data lost)", lay_.name(p).c_str(),
-					      static_cast<unsigned long long>(got),
+			return violation(strf("%s reads %#llx, last written %#llx (data lost)",
+					      lay_.name(p).c_str(), static_cast<unsigned long long>(got),
 					      static_cast<unsigned long long>(pages_[p].value)));
 	}
 	if (chance(12)) {
@@ -1744,7 +1779,8 @@ void Worker::touch()
 		size_t first = below(region), n = 1 + below(16);
 		n = std::min(n, region - first);
 		size_t p0 = (shmem ? lay_.anon : 0) + first;
-		if (madvise(reinterpret_cast<void *>(lay_.addr(lay_.slot_of(p0))), n * lay_.ps, MADV_DONTNEED))
+		if (madvise(reinterpret_cast<void *>(lay_.addr(lay_.slot_of(p0))), n * lay_.ps,
+			    MADV_DONTNEED))
 			return error(strf("madvise(MADV_DONTNEED) %s+%zu: %s", lay_.name(p0).c_str(), n,
 					  std::strerror(errno)));
 		touch_ += strf("%sdiscarded %s..+%zu", touch_.empty() ? "" : ", ", lay_.name(p0).c_str(), n);
@@ -1773,8 +1809,8 @@ void Worker::verify()
 			continue;
 		uint64_t got = *reinterpret_cast<volatile uint64_t *>(lay_.addr(lay_.slot_of(p)));
 		if (got != pg.value)
-			return violation(strf("%s reads %#llx, last written %#llx (data lost)", lay_.name(p).c_str(),
-					      static_cast<unsigned long long>(got),
+			return violation(strf("%s reads %#llx, last written %#llx (data lost)",
+					      lay_.name(p).c_str(), static_cast<unsigned long long>(got),
 					      static_cast<unsigned long long>(pg.value)));
 	}
 	std::vector<int> status(total, kSentinel);
@@ -1806,53 +1842,58 @@ void Worker::verify()
 			pg.st = Page::Present;
 		if (pg.st != Page::Present) {
 			if (st != want)
-				return error(strf("status of %s is %d, the model says %s (%d)", lay_.name(p).c_str(), st,
+				return error(strf("status of %s is %d, the model says %s (%d)",
+						  lay_.name(p).c_str(), st,
 						  pg.st == Page::Zero ? "zero page" : "not present", want));
 			continue;
 		}
 		if (st < 0)
-			return error(strf("status of %s is %d, the model says it is present", lay_.name(p).c_str(),
-					  st));
+			return error(strf("status of %s is %d, the model says it is present",
+					  lay_.name(p).c_str(), st));
 		if (st >= kMaxNodes || (!sys_.ordinary_set.test(st) && !sys_.priv_set.test(st)))
-			return error(strf("status of %s is node %d, which is no memory node", lay_.name(p).c_str(), st));
+			return error(strf("status of %s is node %d, which is no memory node",
+					  lay_.name(p).c_str(), st));
 		pg.node = st;
 		const Policy &fp = policies_[pg.fault_pol];
 		auto how = [&]() {
-			return strf("%s was allocated after call #%ld under %s", lay_.name(p).c_str(), pg.fault_call,
-				    pol_str(fp).c_str()) +
-			       (fp.call.empty() ? "" : ", set by " + fp.call) +
-			       (pg.fault_stale ? "\n(stale then: it names a private node not granted to the "
-						 "worker's cpuset, so the default policy was used)"
-					       : "");
+			return strf("%s was allocated after call #%ld under %s", lay_.name(p).c_str(),
+				    pg.fault_call, pol_str(fp).c_str()) +
+				(fp.call.empty() ? "" : ", set by " + fp.call) +
+				(pg.fault_stale ? "\n(stale then: it names a private node not granted to the "
+						  "worker's cpuset, so the default policy was used)"
+						: "");
 		};
 		if (sys_.is_priv(st)) {
 			stats_.seen_on[st]++;
 			// faulted under a stale policy and not licensed since
 			bool by_stale = pg.fault_stale && pg.lic_call == pg.fault_call;
-			const char *rule =
-				by_stale ? "rule: documented: a policy naming a private node that is not granted to "
-					   "the faulting task's cpuset is stale; the fault allocates as under the "
-					   "default policy, on ordinary memory"
-					 : "rule: a private node holds a page only when a MPOL_BIND policy naming it "
-					   "(mempolicy opt-in, granted to the task's cpuset at the fault) allocated "
-					   "or mbind-moved it, or move_pages/migrate_pages named it (migration "
-					   "opt-in, granted)";
+			const char *rule = by_stale
+				? "rule: documented: a policy naming a private node that is not granted to "
+				  "the faulting task's cpuset is stale; the fault allocates as under the "
+				  "default policy, on ordinary memory"
+				: "rule: a private node holds a page only when a MPOL_BIND policy naming it "
+				  "(mempolicy opt-in, granted to the task's cpuset at the fault) allocated "
+				  "or mbind-moved it, or move_pages/migrate_pages named it (migration "
+				  "opt-in, granted)";
 			if (!pg.lic.test(st))
-				return violation(
-					strf("%s (%#lx) is on private node %d (ops: %s), which it may not be on",
-					     lay_.name(p).c_str(), lay_.addr(lay_.slot_of(p)), st,
-					     sys_.ops_of(st).c_str()),
-					how() + strf("\nprivate nodes it may be on: %s (last extended by call #%ld)\n",
-						   nodes_str(pg.lic).c_str(), pg.lic_call) +
-						rule);
+				return violation(strf("%s (%#lx) is on private node %d (ops: %s), which it "
+						      "may not be on",
+						      lay_.name(p).c_str(), lay_.addr(lay_.slot_of(p)), st,
+						      sys_.ops_of(st).c_str()),
+						 how() +
+							 strf("\nprivate nodes it may be on: %s (last "
+							      "extended by call #%ld)\n",
+							      nodes_str(pg.lic).c_str(), pg.lic_call) +
+							 rule);
 			if (pg.fault_call == idx_)
 				stats_.policy_on_priv++;
 		}
 		if (pg.fault_call == idx_ && fp.mode == kBind && !pg.fault_stale && !fp.nodes.test(st))
-			return violation(strf("%s (%#lx) was allocated on node %d, outside its MPOL_BIND nodes %s",
-					      lay_.name(p).c_str(), lay_.addr(lay_.slot_of(p)), st,
-					      nodes_str(fp.nodes).c_str()),
-					 how() + "\nrule: MPOL_BIND restricts allocations to its nodes");
+			return violation(
+				strf("%s (%#lx) was allocated on node %d, outside its MPOL_BIND nodes %s",
+				     lay_.name(p).c_str(), lay_.addr(lay_.slot_of(p)), st,
+				     nodes_str(fp.nodes).c_str()),
+				how() + "\nrule: MPOL_BIND restricts allocations to its nodes");
 	}
 }
 
@@ -1868,16 +1909,18 @@ void Worker::check_numa_maps()
 	for (std::string line; std::getline(ss, line);) {
 		std::stringstream ls(line);
 		for (std::string tok; ls >> tok;) {
-			if (tok.size() < 4 || tok[0] != 'N' || !std::isdigit(static_cast<unsigned char>(tok[1])))
+			if (tok.size() < 4 || tok[0] != 'N' ||
+			    !std::isdigit(static_cast<unsigned char>(tok[1])))
 				continue;
 			size_t eq = tok.find('=');
 			if (eq == std::string::npos)
 				continue;
 			int n = std::atoi(tok.c_str() + 1);
 			if (n >= 0 && n < kMaxNodes && none.test(n))
-				return violation(strf("/proc/self/numa_maps: pages on private node %d, which has no "
-						      "opt-in: %s",
-						      n, line.c_str()));
+				return violation(
+					strf("/proc/self/numa_maps: pages on private node %d, which has no "
+					     "opt-in: %s",
+					     n, line.c_str()));
 		}
 	}
 }
@@ -2043,14 +2086,17 @@ void Worker::setup()
 		throw Failure(strf("cannot map %zu anon pages at %#lx: %s", lay_.anon, lay_.addr(1),
 				   std::strerror(errno)));
 	if (lay_.shmem) {
-		void *s = mmap(reinterpret_cast<void *>(lay_.addr(lay_.anon + 2)), lay_.shmem * lay_.ps,
-			       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		void *s =
+			mmap(reinterpret_cast<void *>(lay_.addr(lay_.anon + 2)), lay_.shmem * lay_.ps,
+			     PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 		if (s != reinterpret_cast<void *>(lay_.addr(lay_.anon + 2)))
-			throw Failure(strf("cannot map %zu shmem pages: %s", lay_.shmem, std::strerror(errno)));
+			throw Failure(
+				strf("cannot map %zu shmem pages: %s", lay_.shmem, std::strerror(errno)));
 	}
 	// the holes must be holes
 	for (size_t slot : {size_t(0), lay_.anon + 1, lay_.slots() - 1})
-		if (msync(reinterpret_cast<void *>(lay_.addr(slot)), lay_.ps, MS_ASYNC) == 0 || errno != ENOMEM)
+		if (msync(reinterpret_cast<void *>(lay_.addr(slot)), lay_.ps, MS_ASYNC) == 0 ||
+		    errno != ENOMEM)
 			throw Failure(strf("address %#lx next to the regions is mapped", lay_.addr(slot)));
 	pages_.assign(lay_.anon + lay_.shmem, Page{});
 	for (size_t p = 0; p < pages_.size(); p++)
@@ -2069,14 +2115,15 @@ std::string Worker::summary_line() const
 	std::string on;
 	for (const auto &[n, c] : stats_.seen_on)
 		on += strf("%snode %d: %ld", on.empty() ? "" : ", ", n, c);
-	return strf("RESULT %d %ld %ld %ld %ld %ld %ld | %s calls (succeeded/made: %s); allocated on a private "
-		    "node by policy %ld, moved there by move_pages %ld; refused for want of the grant %ld; "
-		    "faults under a stale policy %ld; task policy rebinds %ld; page observations on private "
-		    "nodes: %s",
-		    failed_ ? 1 : 0, total, stats_.policy_on_priv, stats_.moved_to_priv,
-		    static_cast<long>(stats_.seen_on.size()), stats_.grant_refused, stats_.stale_faults,
-		    std::to_string(total).c_str(), per.c_str(), stats_.policy_on_priv, stats_.moved_to_priv,
-		    stats_.grant_refused, stats_.stale_faults, stats_.rebinds, on.empty() ? "none" : on.c_str());
+	return strf(
+		"RESULT %d %ld %ld %ld %ld %ld %ld | %s calls (succeeded/made: %s); allocated on a private "
+		"node by policy %ld, moved there by move_pages %ld; refused for want of the grant %ld; "
+		"faults under a stale policy %ld; task policy rebinds %ld; page observations on private "
+		"nodes: %s",
+		failed_ ? 1 : 0, total, stats_.policy_on_priv, stats_.moved_to_priv,
+		static_cast<long>(stats_.seen_on.size()), stats_.grant_refused, stats_.stale_faults,
+		std::to_string(total).c_str(), per.c_str(), stats_.policy_on_priv, stats_.moved_to_priv,
+		stats_.grant_refused, stats_.stale_faults, stats_.rebinds, on.empty() ? "none" : on.c_str());
 }
 
 std::string Worker::run()
@@ -2106,13 +2153,15 @@ std::string Worker::run()
 				break;
 			touch();
 			if (cfg_.trace && !touch_.empty())
-				std::fprintf(stderr, "w%d #%ld   then %s\n", cfg_.index, idx_, touch_.c_str());
+				std::fprintf(stderr, "w%d #%ld   then %s\n", cfg_.index, idx_,
+					     touch_.c_str());
 			if (failed_)
 				break;
 			verify();
 			if (recent_.size() == 8)
 				recent_.erase(recent_.begin());
-			recent_.push_back(strf("#%ld ", idx_) + call_ + (touch_.empty() ? "" : "; then " + touch_));
+			recent_.push_back(strf("#%ld ", idx_) + call_ +
+					  (touch_.empty() ? "" : "; then " + touch_));
 		}
 		if (!failed_) {
 			idx_ = cfg_.calls;
@@ -2146,18 +2195,19 @@ struct Options {
 
 int usage()
 {
-	std::fprintf(stderr, "usage: privnode-fuzz [--calls N] [--seed S] [--worker W] [--no-cgroup]\n"
-			     "                     [--allow-no-private] [--assume-ops NODE=OPS] [--trace]\n"
-			     "                     [--anon-pages N] [--shmem-pages N] [--timeout SEC]\n");
+	std::fprintf(stderr,
+		     "usage: privnode-fuzz [--calls N] [--seed S] [--worker W] [--no-cgroup]\n"
+		     "                     [--allow-no-private] [--assume-ops NODE=OPS] [--trace]\n"
+		     "                     [--anon-pages N] [--shmem-pages N] [--timeout SEC]\n");
 	return 2;
 }
 
 struct Cgroup {
 	std::string name;
-	std::string dir;    // "" = where we were started (--no-cgroup: we stay there)
+	std::string dir; // "" = where we were started (--no-cgroup: we stay there)
 	std::string cpuset; // the cgroup whose cpuset it uses ("" = unknown)
-	Nodes granted;	    // private nodes granted to that cpuset
-	bool home = true;   // workers start here (else root workers only move here)
+	Nodes granted; // private nodes granted to that cpuset
+	bool home = true; // workers start here (else root workers only move here)
 };
 
 int tap_n = 0, tap_failed = 0;
@@ -2213,7 +2263,8 @@ int main(int argc, char **argv)
 			return usage();
 	}
 	if (!o.seed_set)
-		o.seed = static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count() / 1000);
+		o.seed = static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count() /
+					       1000);
 
 	std::printf("TAP version 13\n# seed %llu\n", static_cast<unsigned long long>(o.seed));
 	std::fflush(stdout);
@@ -2249,8 +2300,8 @@ int main(int argc, char **argv)
 		Nodes ord = to_nodes(parse_nodelist(sysram, dir + "/cpuset.mems.sysram"));
 		Nodes want = ord | (granted & (sys.priv_mig | sys.priv_pol));
 		cpuset_checked++;
-		cpuset_msg += strf("%s%s granted %s, effective '%s'", cpuset_msg.empty() ? "" : "; ", name.c_str(),
-				   nodes_str(granted).c_str(), eff.c_str());
+		cpuset_msg += strf("%s%s granted %s, effective '%s'", cpuset_msg.empty() ? "" : "; ",
+				   name.c_str(), nodes_str(granted).c_str(), eff.c_str());
 		if ((ord & sys.priv_set).any()) {
 			cpuset_ok = false;
 			cpuset_msg += " but cpuset.mems.sysram '" + sysram + "' holds a private node";
@@ -2284,7 +2335,8 @@ int main(int argc, char **argv)
 			if (!o.no_cgroup)
 				c.dir = kCgroupRoot + (own == "/" ? std::string() : own);
 			std::printf("# root cgroup's cpuset.mems.private: %s; we run in %s (cpuset %s)\n",
-				    sys.kernel_priv ? nodes_str(root_list).c_str() : "none (no private nodes)",
+				    sys.kernel_priv ? nodes_str(root_list).c_str()
+						    : "none (no private nodes)",
 				    own.c_str(), c.cpuset.c_str());
 			if (sys.kernel_priv)
 				check_effective(own, c.cpuset, c.granted);
@@ -2314,8 +2366,8 @@ int main(int argc, char **argv)
 				const char *const names[] = {"mems-private", "mems-first", "mems-ordinary"};
 				std::string name = names[i];
 				std::string mems = i == 0 ? list_str(both)
-					       : i == 1 ? std::to_string(sys.ordinary[0])
-							: list_str(sys.ordinary);
+					: i == 1	  ? std::to_string(sys.ordinary[0])
+							  : list_str(sys.ordinary);
 				std::string dir = top + "/" + name;
 				if (mkdir(dir.c_str(), 0755))
 					throw Failure("mkdir " + dir + ": " + std::strerror(errno));
@@ -2324,7 +2376,8 @@ int main(int argc, char **argv)
 					// a CPU of its own too: moves to and from it rebind
 					// the task policy
 					std::string cpus = trim(read_file(top + "/cpuset.cpus.effective"));
-					write_file(dir + "/cpuset.cpus", cpus.substr(0, cpus.find_first_of(",-")));
+					write_file(dir + "/cpuset.cpus",
+						   cpus.substr(0, cpus.find_first_of(",-")));
 				}
 				int fd = open((dir + "/cpuset.mems").c_str(), O_WRONLY);
 				if (fd < 0)
@@ -2333,13 +2386,15 @@ int main(int argc, char **argv)
 				int e = errno;
 				close(fd);
 				if (n < 0 && i == 0 && !sys.priv.empty() && e == EINVAL) {
-					cpuset_msg += strf("%s%s: cpuset.mems '%s' refused (EINVAL), using '%s'",
-							   cpuset_msg.empty() ? "" : "; ", name.c_str(), mems.c_str(),
-							   list_str(sys.ordinary).c_str());
+					cpuset_msg +=
+						strf("%s%s: cpuset.mems '%s' refused (EINVAL), using '%s'",
+						     cpuset_msg.empty() ? "" : "; ", name.c_str(),
+						     mems.c_str(), list_str(sys.ordinary).c_str());
 					mems = list_str(sys.ordinary);
 					write_file(dir + "/cpuset.mems", mems);
 				} else if (n < 0) {
-					throw Failure("write '" + mems + "' to " + dir + "/cpuset.mems: " + std::strerror(e));
+					throw Failure("write '" + mems + "' to " + dir +
+						      "/cpuset.mems: " + std::strerror(e));
 				}
 				Cgroup &c = cgroups.back();
 				c.name = name + " (cpuset.mems " + mems + ")";
@@ -2401,14 +2456,13 @@ int main(int argc, char **argv)
 		}
 	}
 	long nw = static_cast<long>(workers.size());
-	std::string repro = strf("privnode-fuzz --seed %llu --calls %ld", static_cast<unsigned long long>(o.seed),
-				 o.calls);
+	std::string repro = strf("privnode-fuzz --seed %llu --calls %ld",
+				 static_cast<unsigned long long>(o.seed), o.calls);
 	if (o.no_cgroup)
 		repro += " --no-cgroup";
 	if (o.allow_no_private)
 		repro += " --allow-no-private";
-	for (const auto &[n, ops] : o.assume)
-	{
+	for (const auto &[n, ops] : o.assume) {
 		std::string names = ops_name(ops);
 		std::replace(names.begin(), names.end(), ' ', ',');
 		repro += strf(" --assume-ops %d=%s", n, names.c_str());
@@ -2430,17 +2484,20 @@ int main(int argc, char **argv)
 				    c.mems.c_str(), nodes_str(c.granted).c_str());
 		std::printf("\n");
 	}
-	std::printf("# %ld workers, %ld calls in total (%ld to %ld per worker), %zu anon + %zu shmem pages each\n",
+	std::printf("# %ld workers, %ld calls in total (%ld to %ld per worker), %zu anon + %zu shmem pages "
+		    "each\n",
 		    nw, o.calls, o.calls / nw, o.calls / nw + (o.calls % nw ? 1 : 0), o.anon, o.shmem);
 	if (o.only_worker >= nw) {
-		std::fprintf(stderr, "privnode-fuzz: --worker %d: there are %ld workers\n", o.only_worker, nw);
+		std::fprintf(stderr, "privnode-fuzz: --worker %d: there are %ld workers\n", o.only_worker,
+			     nw);
 		return 2;
 	}
 	int tests = 1 /* cpuset */ + (o.only_worker >= 0 ? 1 : static_cast<int>(nw)) + 1 /* coverage */;
 	std::printf("1..%d\n", tests);
 	std::fflush(stdout);
-	const std::string eff_rule = "cpuset.mems.effective is cpuset.mems.sysram and the granted private nodes "
-				     "with an opt-in";
+	const std::string eff_rule =
+		"cpuset.mems.effective is cpuset.mems.sysram and the granted private nodes "
+		"with an opt-in";
 	if (!setup_errors.empty())
 		tap(false, "cgroup setup: " + setup_errors[0]);
 	else if (!sys.kernel_priv)
@@ -2493,8 +2550,9 @@ int main(int argc, char **argv)
 		if (o.only_worker >= 0 && w.index != o.only_worker)
 			continue;
 		if (r.pid < 0) {
-			tap(false, strf("worker %d (cgroup %s, uid %d): not run, the cgroup setup failed", w.index,
-					w.cgroup.c_str(), w.unpriv ? 65534 : 0));
+			tap(false,
+			    strf("worker %d (cgroup %s, uid %d): not run, the cgroup setup failed", w.index,
+				 w.cgroup.c_str(), w.unpriv ? 65534 : 0));
 			failures++;
 			continue;
 		}
@@ -2513,13 +2571,14 @@ int main(int argc, char **argv)
 		std::string first = out.substr(0, nl);
 		std::string rest = nl == std::string::npos ? "" : out.substr(nl + 1);
 		std::string desc;
-		if (std::sscanf(first.c_str(), "RESULT %d %ld %ld %ld %ld %ld %ld", &bad, &calls, &p_on, &mv, &nseen,
-				&nref, &nstale) != 7 ||
+		if (std::sscanf(first.c_str(), "RESULT %d %ld %ld %ld %ld %ld %ld", &bad, &calls, &p_on, &mv,
+				&nseen, &nref, &nstale) != 7 ||
 		    !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 			bad = 1;
-			desc = WIFSIGNALED(st) ? strf("killed by signal %d (%s)%s", WTERMSIG(st), strsignal(WTERMSIG(st)),
-						      WTERMSIG(st) == SIGALRM ? ": timeout" : "")
-					       : strf("exited with status %d and no result", WEXITSTATUS(st));
+			desc = WIFSIGNALED(st)
+				? strf("killed by signal %d (%s)%s", WTERMSIG(st), strsignal(WTERMSIG(st)),
+				       WTERMSIG(st) == SIGALRM ? ": timeout" : "")
+				: strf("exited with status %d and no result", WEXITSTATUS(st));
 		} else {
 			size_t bar = first.find("| ");
 			desc = bar == std::string::npos ? first : first.substr(bar + 2);
@@ -2562,7 +2621,8 @@ int main(int argc, char **argv)
 	else
 		tap((!any_pol || pol_on > 0) && (!any_mig || moved > 0),
 		    strf("coverage: %ld pages allocated on private nodes by MPOL_BIND%s, %ld moved there by "
-			 "move_pages%s; %ld calls refused for want of the grant, %ld faults under a stale policy",
+			 "move_pages%s; %ld calls refused for want of the grant, %ld faults under a stale "
+			 "policy",
 			 pol_on, any_pol ? "" : " (no node has mempolicy)", moved,
 			 any_mig ? "" : " (no node has migration)", refused, stale));
 
@@ -2576,7 +2636,8 @@ int main(int argc, char **argv)
 		if (!ok)
 			std::printf("# could not remove %s: %s\n", top.c_str(), std::strerror(errno));
 	}
-	std::printf("# privnode-fuzz: seed %llu, %ld calls in %.1f s, %ld failing workers, %d of %d tests failed\n",
+	std::printf("# privnode-fuzz: seed %llu, %ld calls in %.1f s, %ld failing workers, %d of %d tests "
+		    "failed\n",
 		    static_cast<unsigned long long>(o.seed), total_calls, secs, failures, tap_failed, tap_n);
 	return tap_failed ? 1 : 0;
 }

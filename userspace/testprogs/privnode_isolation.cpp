@@ -119,8 +119,8 @@ int main(int argc, char **argv)
 	       "anonymous mmap memory is not on a private node");
 
 	const size_t huge = 2u << 20;
-	char *raw = static_cast<char *>(mmap(nullptr, len + huge, PROT_READ | PROT_WRITE,
-					     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+	char *raw = static_cast<char *>(
+		mmap(nullptr, len + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
 	char *thp = reinterpret_cast<char *>((reinterpret_cast<uintptr_t>(raw) + huge - 1) & ~(huge - 1));
 	if (raw != MAP_FAILED) {
 		madvise(thp, len, MADV_HUGEPAGE);
@@ -132,9 +132,9 @@ int main(int argc, char **argv)
 	const std::string path = tmpfs + "/privnode-isolation";
 	int fd = open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0600);
 	bool tmpfs_ok = fd >= 0 && ftruncate(fd, static_cast<off_t>(len)) == 0;
-	char *shm = tmpfs_ok ? static_cast<char *>(mmap(nullptr, len, PROT_READ | PROT_WRITE,
-							  MAP_SHARED, fd, 0))
-			     : static_cast<char *>(MAP_FAILED);
+	char *shm = tmpfs_ok
+		? static_cast<char *>(mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0))
+		: static_cast<char *>(MAP_FAILED);
 	if (shm != MAP_FAILED)
 		touch(shm, len);
 	result(shm != MAP_FAILED && pages_on(shm, len, priv) == 0,
@@ -151,8 +151,8 @@ int main(int argc, char **argv)
 	bool same = true;
 	for (size_t i = 0; i < priv.size(); i++) {
 		const auto now = mem_used_kb(priv[i]);
-		std::printf("# node %d MemUsed %s before, %s after\n", priv[i],
-			    show(before[i]).c_str(), show(now).c_str());
+		std::printf("# node %d MemUsed %s before, %s after\n", priv[i], show(before[i]).c_str(),
+			    show(now).c_str());
 		same = same && same_reading(before[i], now);
 	}
 	result(same, "private nodes' MemUsed unchanged exactly (slab from 20000 files included)");

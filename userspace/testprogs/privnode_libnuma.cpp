@@ -78,8 +78,12 @@ int not_on(char *p, long ps, int node)
 } // namespace
 
 // libnuma's warnings go to stderr; the tests report the errors themselves.
-extern "C" void numa_warn(int, char *, ...) {}
-extern "C" void numa_error(char *) {}
+extern "C" void numa_warn(int, char *, ...)
+{
+}
+extern "C" void numa_error(char *)
+{
+}
 
 int main(int argc, char **argv)
 {
@@ -129,7 +133,8 @@ int main(int argc, char **argv)
 		result(size > 0 && !numa_bitmask_isbitset(allowed, p),
 		       "private node " + std::to_string(p) + ": configured, " + std::to_string(size >> 20) +
 			       " MiB, not in numa_get_mems_allowed()");
-		char *buf = static_cast<char *>(numa_alloc_onnode(kPages * ps, usable.empty() ? 0 : usable[0]));
+		char *buf =
+			static_cast<char *>(numa_alloc_onnode(kPages * ps, usable.empty() ? 0 : usable[0]));
 		std::vector<void *> addrs(kPages);
 		std::vector<int> nodes(kPages, p), status(kPages, 0);
 		long r = -1;
@@ -137,7 +142,8 @@ int main(int argc, char **argv)
 			fill(buf, ps, p);
 			for (int i = 0; i < kPages; i++)
 				addrs[i] = buf + i * ps;
-			r = numa_move_pages(0, kPages, addrs.data(), nodes.data(), status.data(), MPOL_MF_MOVE);
+			r = numa_move_pages(0, kPages, addrs.data(), nodes.data(), status.data(),
+					    MPOL_MF_MOVE);
 		}
 		int err = errno;
 		std::string got = r < 0 ? std::string("call failed: ") + std::strerror(err)
@@ -172,7 +178,8 @@ int main(int argc, char **argv)
 			fill(buf, ps, n + 1);
 			for (int i = 0; i < kPages; i++)
 				addrs[i] = buf + i * ps;
-			r = numa_move_pages(0, kPages, addrs.data(), nodes.data(), status.data(), MPOL_MF_MOVE);
+			r = numa_move_pages(0, kPages, addrs.data(), nodes.data(), status.data(),
+					    MPOL_MF_MOVE);
 		}
 		off = buf ? not_on(buf, ps, n) : -1;
 		result(r == 0 && off == 0 && intact(buf, ps, n + 1),

@@ -253,7 +253,7 @@ namespace {
 
 const std::map<std::string, int> kErrnos = {
 	{"EINVAL", EINVAL}, {"ENODEV", ENODEV}, {"EPERM", EPERM},   {"EACCES", EACCES},
-	{"ENOMEM", ENOMEM}, {"EBUSY", EBUSY},   {"ENOENT", ENOENT}, {"EXDEV", EXDEV},
+	{"ENOMEM", ENOMEM}, {"EBUSY", EBUSY},	{"ENOENT", ENOENT}, {"EXDEV", EXDEV},
 };
 
 constexpr std::uint64_t kSeed = 0x70726976ull; // arbitrary, fixed: reruns compare alike
@@ -267,16 +267,16 @@ struct Args {
 	std::string remove_cmd;
 	std::string alloc_file; // capture: the test driver's alloc file
 	std::vector<int> nodes; // mbind-spread
-	bool stays = false;     // pin: the pinned pages stay on the node; protect-write: writes land in place
-	bool reclaims = false;  // pageout, overfill: the node's owner opened reclaim
-	bool demotes = false;   // demote: reclaim must demote to the node
-	bool pressure = false;  // demote: by filling the ordinary node, not memory.reclaim
-	bool limit = false;     // demote: by the cgroup's memory.max, while filling
-	bool soft = false;      // hwpoison: MADV_SOFT_OFFLINE instead
-	bool in_place = false;  // protect-write: the owner writes in place (but FOLL_FORCE copies)
-	bool sigbus = false;    // protect-write: the owner fails every write
-	std::string pin_file;   // protect-write: the test driver's pin file
-	std::string cgroup;     // protect-write-nomem: the cgroup to write from
+	bool stays = false; // pin: the pinned pages stay on the node; protect-write: writes land in place
+	bool reclaims = false; // pageout, overfill: the node's owner opened reclaim
+	bool demotes = false; // demote: reclaim must demote to the node
+	bool pressure = false; // demote: by filling the ordinary node, not memory.reclaim
+	bool limit = false; // demote: by the cgroup's memory.max, while filling
+	bool soft = false; // hwpoison: MADV_SOFT_OFFLINE instead
+	bool in_place = false; // protect-write: the owner writes in place (but FOLL_FORCE copies)
+	bool sigbus = false; // protect-write: the owner fails every write
+	std::string pin_file; // protect-write: the test driver's pin file
+	std::string cgroup; // protect-write-nomem: the cgroup to write from
 	unsigned long then_max = 0; // demote --demotes: then set memory.max to this
 
 	// The same request, for a check that expects success.
@@ -290,29 +290,32 @@ struct Args {
 
 int usage()
 {
-	std::fprintf(stderr, "usage: privnode-placement mbind|set-mempolicy|move-pages|migrate-pages NODE "
-			     "[--pages N] [--expect-errno NAME]\n"
-			     "       privnode-placement hot-remove NODE --remove-file PATH|--remove-cmd CMD "
-			     "[--pages N]\n"
-			     "       privnode-placement mbind-spread NODE,NODE[,...] [--pages N]\n"
-			     "       privnode-placement hold|overfill|mbind-move|collapse|split|fork NODE [--pages N]\n"
-			     "       privnode-placement hwpoison NODE [--soft] [--pages N]\n"
-			     "       privnode-placement home-node NODE,OTHER [--pages N]\n"
-			     "       privnode-placement with-policy NODE,NODE[,...] CMD [ARG...]\n"
-			     "       privnode-placement stale NODE --remove-cmd CMD [--pages N]\n"
-			     "       privnode-placement pageout|ksm|numa-balance|numa-promote|move-shared NODE "
-			     "[--pages N]\n"
-			     "       privnode-placement pin NODE [--stays] [--pages N]\n"
-			     "       privnode-placement pageout|overfill NODE --reclaims [--pages N]\n"
-			     "       privnode-placement compact|swap-readahead NODE [--pages N]\n"
-			     "       privnode-placement capture NODE --alloc-file PATH [--pages N]\n"
-			     "       privnode-placement demote NODE [--demotes [--then-max BYTES]] [--pressure|--limit] "
-			     "[--pages N]\n"
-			     "       privnode-placement foreign-fault NODE --remove-cmd CMD [--pages N]\n"
-			     "       privnode-placement protect-write NODE [--stays|--in-place|--sigbus] [--pin-file PATH] "
-			     "[--pages N]\n"
-			     "       privnode-placement protect-write-nomem NODE --cgroup NAME [--pages N]\n"
-			     "       privnode-placement move-shmem NODE [--stays] [--pages N]\n");
+	std::fprintf(
+		stderr,
+		"usage: privnode-placement mbind|set-mempolicy|move-pages|migrate-pages NODE "
+		"[--pages N] [--expect-errno NAME]\n"
+		"       privnode-placement hot-remove NODE --remove-file PATH|--remove-cmd CMD "
+		"[--pages N]\n"
+		"       privnode-placement mbind-spread NODE,NODE[,...] [--pages N]\n"
+		"       privnode-placement hold|overfill|mbind-move|collapse|split|fork NODE [--pages N]\n"
+		"       privnode-placement hwpoison NODE [--soft] [--pages N]\n"
+		"       privnode-placement home-node NODE,OTHER [--pages N]\n"
+		"       privnode-placement with-policy NODE,NODE[,...] CMD [ARG...]\n"
+		"       privnode-placement stale NODE --remove-cmd CMD [--pages N]\n"
+		"       privnode-placement pageout|ksm|numa-balance|numa-promote|move-shared NODE "
+		"[--pages N]\n"
+		"       privnode-placement pin NODE [--stays] [--pages N]\n"
+		"       privnode-placement pageout|overfill NODE --reclaims [--pages N]\n"
+		"       privnode-placement compact|swap-readahead NODE [--pages N]\n"
+		"       privnode-placement capture NODE --alloc-file PATH [--pages N]\n"
+		"       privnode-placement demote NODE [--demotes [--then-max BYTES]] [--pressure|--limit] "
+		"[--pages N]\n"
+		"       privnode-placement foreign-fault NODE --remove-cmd CMD [--pages N]\n"
+		"       privnode-placement protect-write NODE [--stays|--in-place|--sigbus] [--pin-file "
+		"PATH] "
+		"[--pages N]\n"
+		"       privnode-placement protect-write-nomem NODE --cgroup NAME [--pages N]\n"
+		"       privnode-placement move-shmem NODE [--stays] [--pages N]\n");
 	return 2;
 }
 
@@ -321,8 +324,8 @@ int refused(const Args &a, const char *call)
 {
 	int err = errno;
 	if (a.expect_errno && err == a.expect_errno) {
-		std::printf("%s: %s onto node %d refused with %s, as expected\n", a.op.c_str(), call,
-			    a.node, std::strerror(err));
+		std::printf("%s: %s onto node %d refused with %s, as expected\n", a.op.c_str(), call, a.node,
+			    std::strerror(err));
 		return 0;
 	}
 	std::fprintf(stderr, "privnode-placement: %s: %s onto node %d: %s\n", a.op.c_str(), call, a.node,
@@ -341,7 +344,8 @@ int check(const Args &a, const Mapping &m, int node, const char *phase)
 	size_t off = count_not_on(where(m), node, phase);
 	auto bad = verify(m, kSeed);
 	if (off || !bad.empty()) {
-		std::fprintf(stderr, "privnode-placement: %s: %s: %zu of %zu pages not on node %d, %zu corrupt\n",
+		std::fprintf(stderr,
+			     "privnode-placement: %s: %s: %zu of %zu pages not on node %d, %zu corrupt\n",
 			     a.op.c_str(), phase, off, m.pages(), node, bad.size());
 		return 1;
 	}
@@ -512,7 +516,7 @@ int do_hot_remove(const Args &a)
 		close(fd);
 		if (n < 0) {
 			refused_how = a.remove_file + ": write " + std::to_string(a.node) + ": " +
-				      std::strerror(err);
+				std::strerror(err);
 			refusal_ok = err == EBUSY;
 		}
 	} else {
@@ -527,9 +531,10 @@ int do_hot_remove(const Args &a)
 		std::printf("hot-remove: refused: %s\n", refused_how.c_str());
 		size_t off = count_not_on(where(m), a.node, "after a refused removal");
 		if (off || !bad.empty() || !refusal_ok) {
-			std::fprintf(stderr,
-				     "privnode-placement: hot-remove refused (%s): %zu pages moved, %zu corrupt\n",
-				     refused_how.c_str(), off, bad.size());
+			std::fprintf(
+				stderr,
+				"privnode-placement: hot-remove refused (%s): %zu pages moved, %zu corrupt\n",
+				refused_how.c_str(), off, bad.size());
 			return 1;
 		}
 		return 0;
@@ -538,7 +543,8 @@ int do_hot_remove(const Args &a)
 	for (int st : where(m))
 		still += st == a.node;
 	if (still || !bad.empty()) {
-		std::fprintf(stderr, "privnode-placement: hot-remove: %zu pages still on node %d, %zu corrupt\n",
+		std::fprintf(stderr,
+			     "privnode-placement: hot-remove: %zu pages still on node %d, %zu corrupt\n",
 			     still, a.node, bad.size());
 		return 1;
 	}
@@ -566,8 +572,8 @@ int do_stale(const Args &a)
 		on += st == a.node;
 	auto bad = verify(m, kSeed);
 	if (on || !bad.empty()) {
-		std::fprintf(stderr, "privnode-placement: stale: %zu of %zu pages on node %d, %zu corrupt\n", on,
-			     m.pages(), a.node, bad.size());
+		std::fprintf(stderr, "privnode-placement: stale: %zu of %zu pages on node %d, %zu corrupt\n",
+			     on, m.pages(), a.node, bad.size());
 		return 1;
 	}
 	std::printf("stale: no page on node %d after its opt-in went, contents intact\n", a.node);
@@ -598,14 +604,16 @@ int do_collapse(const Args &a)
 		return fail_errno("madvise(MADV_HUGEPAGE)");
 	constexpr int kMadvCollapse = 25; // MADV_COLLAPSE, newer than some libc headers
 	if (madvise(huge, kHuge, kMadvCollapse) == 0) {
-		std::fprintf(stderr, "privnode-placement: collapse: MADV_COLLAPSE of pages on node %d worked\n",
+		std::fprintf(stderr,
+			     "privnode-placement: collapse: MADV_COLLAPSE of pages on node %d worked\n",
 			     a.node);
 		return 1;
 	}
 	int err = errno;
 	std::printf("collapse: MADV_COLLAPSE failed with %s\n", std::strerror(err));
 	if (err != EINVAL) {
-		std::fprintf(stderr, "privnode-placement: collapse: want EINVAL, got %s\n", std::strerror(err));
+		std::fprintf(stderr, "privnode-placement: collapse: want EINVAL, got %s\n",
+			     std::strerror(err));
 		return 1;
 	}
 	return check(a, m, a.node, "after the refused collapse");
@@ -638,8 +646,9 @@ int do_split(const Args &a)
 		return rc;
 	const long before = anon_huge_kb();
 	if (before < static_cast<long>(kHuge >> 10)) {
-		std::fprintf(stderr, "privnode-placement: split: AnonHugePages %ld kB: no huge page was made on node "
-				     "%d (THP madvise mode?): this test could not tell\n",
+		std::fprintf(stderr,
+			     "privnode-placement: split: AnonHugePages %ld kB: no huge page was made on node "
+			     "%d (THP madvise mode?): this test could not tell\n",
 			     before, a.node);
 		return 1;
 	}
@@ -661,7 +670,6 @@ int do_split(const Args &a)
 	}
 	return check(a, m, a.node, "after the split");
 }
-
 
 #ifndef MADV_SOFT_OFFLINE
 #define MADV_SOFT_OFFLINE 101 // <asm-generic/mman-common.h>; glibc's <sys/mman.h> lacks it
@@ -710,14 +718,16 @@ int do_hwpoison(const Args &a)
 		// Soft offline moves the data off the node, then retires the
 		// page: no signal, and the contents stay.
 		if (madvise(victim.page(0), Mapping::page_size(), MADV_SOFT_OFFLINE) < 0)
-			return fail_errno("madvise(MADV_SOFT_OFFLINE) of a page of node " + std::to_string(a.node));
+			return fail_errno("madvise(MADV_SOFT_OFFLINE) of a page of node " +
+					  std::to_string(a.node));
 		const int now = where(victim)[0];
 		const bool intact = verify(victim, kSeed).empty();
-		std::printf("hwpoison: pfn=%#lx on node %d soft-offlined; the page is now on node %d, %s\n", pfn,
-			    a.node, now, intact ? "intact" : "corrupt");
+		std::printf("hwpoison: pfn=%#lx on node %d soft-offlined; the page is now on node %d, %s\n",
+			    pfn, a.node, now, intact ? "intact" : "corrupt");
 		if (now < 0 || now == a.node || !intact) {
-			std::fprintf(stderr, "privnode-placement: hwpoison: soft offline did not move the data off "
-					     "node %d intact\n",
+			std::fprintf(stderr,
+				     "privnode-placement: hwpoison: soft offline did not move the data off "
+				     "node %d intact\n",
 				     a.node);
 			return 1;
 		}
@@ -735,9 +745,10 @@ int do_hwpoison(const Args &a)
 		return fail_errno("madvise(MADV_HWPOISON) of a page of node " + std::to_string(a.node));
 	}
 	const int again = hwpoison_access([&] { (void)*static_cast<volatile char *>(victim.page(0)); });
-	std::printf("hwpoison: pfn=%#lx on node %d poisoned; SIGBUS si_code %d at madvise, %d when read again "
-		    "(BUS_MCEERR_AR is %d)\n",
-		    pfn, a.node, code, again, BUS_MCEERR_AR);
+	std::printf(
+		"hwpoison: pfn=%#lx on node %d poisoned; SIGBUS si_code %d at madvise, %d when read again "
+		"(BUS_MCEERR_AR is %d)\n",
+		pfn, a.node, code, again, BUS_MCEERR_AR);
 	if (again != BUS_MCEERR_AR) {
 		std::fprintf(stderr, "privnode-placement: hwpoison: reading the poisoned page gave %s\n",
 			     again ? "another SIGBUS" : "no SIGBUS");
@@ -812,8 +823,8 @@ int do_fork(const Args &a)
 		size_t off = count_not_on(where(m), a.node, "the child's copies");
 		if (off)
 			rc = 1;
-		std::printf("fork: the child wrote %zu pages, %zu not on node %d\n", (m.pages() + 1) / 2,
-			    off, a.node);
+		std::printf("fork: the child wrote %zu pages, %zu not on node %d\n", (m.pages() + 1) / 2, off,
+			    a.node);
 		std::fflush(nullptr);
 		_exit(rc);
 	}
@@ -901,10 +912,12 @@ int do_pageout(const Args &a)
 			return fail_errno("madvise(MADV_PAGEOUT) of the control");
 		auto st = where(ctl);
 		size_t out = std::count(st.begin(), st.end(), -ENOENT);
-		std::printf("pageout: control on node %d: %zu of %zu pages paged out\n", ord, out, ctl.pages());
+		std::printf("pageout: control on node %d: %zu of %zu pages paged out\n", ord, out,
+			    ctl.pages());
 		if (out < ctl.pages() / 2) {
 			std::fprintf(stderr,
-				     "privnode-placement: pageout: only %zu of %zu pages on node %d were paged out "
+				     "privnode-placement: pageout: only %zu of %zu pages on node %d were "
+				     "paged out "
 				     "(is there swap?): this test could not tell\n",
 				     out, ctl.pages(), ord);
 			return 1;
@@ -929,7 +942,8 @@ int do_pageout(const Args &a)
 	const size_t out = std::count(st.begin(), st.end(), -ENOENT);
 	std::printf("pageout: %zu of %zu pages on node %d paged out\n", out, m.pages(), a.node);
 	if (out < m.pages() / 2) {
-		std::fprintf(stderr, "privnode-placement: pageout: only %zu of %zu pages on node %d were paged out\n",
+		std::fprintf(stderr,
+			     "privnode-placement: pageout: only %zu of %zu pages on node %d were paged out\n",
 			     out, m.pages(), a.node);
 		return 1;
 	}
@@ -937,7 +951,8 @@ int do_pageout(const Args &a)
 	const size_t off = count_not_on(where(m), a.node, "read back after MADV_PAGEOUT");
 	if (off || !bad.empty()) {
 		std::fprintf(stderr,
-			     "privnode-placement: pageout: read back: %zu of %zu pages not on node %d, %zu corrupt\n",
+			     "privnode-placement: pageout: read back: %zu of %zu pages not on node %d, %zu "
+			     "corrupt\n",
 			     off, m.pages(), a.node, bad.size());
 		return 1;
 	}
@@ -960,7 +975,8 @@ long vmstat(const char *name)
 	// fold the per-CPU deltas of node counters (pgdemote_*) in first: the
 	// global values lag by up to the per-CPU thresholds otherwise
 	if (int err = write_errno("/proc/sys/vm/stat_refresh", "1\n"); err)
-		std::fprintf(stderr, "privnode-placement: /proc/sys/vm/stat_refresh: %s\n", std::strerror(err));
+		std::fprintf(stderr, "privnode-placement: /proc/sys/vm/stat_refresh: %s\n",
+			     std::strerror(err));
 	const long found = flat_key("/proc/vmstat", name);
 	if (found < 0)
 		std::fprintf(stderr, "privnode-placement: no %s in /proc/vmstat\n", name);
@@ -1017,10 +1033,11 @@ int do_numa_balance(const Args &a)
 		return 1;
 	std::printf("numa-balance: %ld NUMA hinting faults in 20 s (sum %lu)\n", faults - faults0, sum);
 	if (faults - faults0 < static_cast<long>(ctl.pages() / 2)) {
-		std::fprintf(stderr,
-			     "privnode-placement: numa-balance: %ld hinting faults for %zu ordinary pages: NUMA "
-			     "balancing did not scan them, this test could not tell\n",
-			     faults - faults0, ctl.pages());
+		std::fprintf(
+			stderr,
+			"privnode-placement: numa-balance: %ld hinting faults for %zu ordinary pages: NUMA "
+			"balancing did not scan them, this test could not tell\n",
+			faults - faults0, ctl.pages());
 		return 1;
 	}
 	return check(a, m, a.node, "after 20 s of NUMA balancing");
@@ -1051,10 +1068,11 @@ int do_numa_promote(const Args &a)
 		    "(sum %lu)\n",
 		    left, m.pages(), a.node, migrated - migrated0, bad.size(), sum);
 	if (left < m.pages() * 9 / 10 || migrated - migrated0 < static_cast<long>(left) || !bad.empty()) {
-		std::fprintf(stderr,
-			     "privnode-placement: numa-promote: NUMA balancing moved %zu of %zu pages off node %d "
-			     "(numa_pages_migrated +%ld), %zu corrupt\n",
-			     left, m.pages(), a.node, migrated - migrated0, bad.size());
+		std::fprintf(
+			stderr,
+			"privnode-placement: numa-promote: NUMA balancing moved %zu of %zu pages off node %d "
+			"(numa_pages_migrated +%ld), %zu corrupt\n",
+			left, m.pages(), a.node, migrated - migrated0, bad.size());
 		return 1;
 	}
 	return 0;
@@ -1100,7 +1118,8 @@ int do_pin(const Args &a)
 		std::fprintf(stderr,
 			     "privnode-placement: pin: expected %s node %d while pinned: %zu of %zu there, "
 			     "%zu unaccounted, %zu corrupt\n",
-			     a.stays ? "every page on" : "no page on", a.node, on, m.pages(), gone, bad.size());
+			     a.stays ? "every page on" : "no page on", a.node, on, m.pages(), gone,
+			     bad.size());
 	return ok ? 0 : 1;
 }
 
@@ -1128,10 +1147,11 @@ int do_overfill_reclaim(const Args &a)
 		    "%zu corrupt\n",
 		    m.pages(), on, a.node, swapped, out - out0, bad.size());
 	if (!bad.empty() || on + swapped != m.pages() || out - out0 <= 0) {
-		std::fprintf(stderr,
-			     "privnode-placement: overfill: %zu corrupt, %zu of %zu pages neither on node %d nor "
-			     "in swap, pswpout +%ld\n",
-			     bad.size(), m.pages() - on - swapped, m.pages(), a.node, out - out0);
+		std::fprintf(
+			stderr,
+			"privnode-placement: overfill: %zu corrupt, %zu of %zu pages neither on node %d nor "
+			"in swap, pswpout +%ld\n",
+			bad.size(), m.pages() - on - swapped, m.pages(), a.node, out - out0);
 		return 1;
 	}
 	return 0;
@@ -1211,8 +1231,9 @@ int do_capture(const Args &a)
 	auto st = where(m);
 	const size_t on = std::count(st.begin(), st.end(), a.node);
 	if (on == m.pages()) {
-		std::fprintf(stderr, "privnode-placement: capture: all %zu pages fit on node %d: give more "
-				     "pages than the node has\n",
+		std::fprintf(stderr,
+			     "privnode-placement: capture: all %zu pages fit on node %d: give more "
+			     "pages than the node has\n",
 			     on, a.node);
 		return 1;
 	}
@@ -1254,23 +1275,27 @@ int do_capture(const Args &a)
 		for (int i = 0; blocks > 0 && i < 64; i++) {
 			if ((err = write_errno(a.alloc_file, nid + " 1 huge-private\n"))) {
 				errno = err;
-				return fail_errno("take a free pageblock of node " + nid + " (" + a.alloc_file + ")");
+				return fail_errno("take a free pageblock of node " + nid + " (" +
+						  a.alloc_file + ")");
 			}
 			blocks = free_blocks_from(a.node, kOrder);
 		}
-		std::printf("capture: round %d: free blocks of order >= %d on node %d: %ld, %ld after the driver "
-			    "took some\n",
-			    round, kOrder, a.node, left, blocks);
+		std::printf(
+			"capture: round %d: free blocks of order >= %d on node %d: %ld, %ld after the driver "
+			"took some\n",
+			round, kOrder, a.node, left, blocks);
 		if (blocks != 0) {
 			std::fprintf(stderr, "privnode-placement: capture: %s: this test could not tell\n",
-				     blocks < 0 ? "node not in /proc/buddyinfo" : "a free pageblock is left on the node");
+				     blocks < 0 ? "node not in /proc/buddyinfo"
+						: "a free pageblock is left on the node");
 			return 1;
 		}
 		for (int i = 0; i < kTries; i++) {
 			err = write_errno(a.alloc_file, nid + " 1 huge-plain\n");
 			if (err != ENOMEM) {
 				std::fprintf(stderr,
-					     "privnode-placement: capture: %s: \"%s 1 huge-plain\": %s (want ENOMEM)\n",
+					     "privnode-placement: capture: %s: \"%s 1 huge-plain\": %s (want "
+					     "ENOMEM)\n",
 					     a.alloc_file.c_str(), nid.c_str(),
 					     err ? std::strerror(err) : "a page was allocated");
 				return 1;
@@ -1279,8 +1304,8 @@ int do_capture(const Args &a)
 		for (int i = 0; i < kTries; i++)
 			if (!(err = write_errno(a.alloc_file, nid + " 1 huge-private\n")))
 				break;
-		std::printf("capture: round %d: huge-plain refused with ENOMEM %d times; huge-private: %s\n", round,
-			    kTries, err ? std::strerror(err) : "allocated");
+		std::printf("capture: round %d: huge-plain refused with ENOMEM %d times; huge-private: %s\n",
+			    round, kTries, err ? std::strerror(err) : "allocated");
 		if (!err)
 			break;
 		if (round < kRounds && (err = write_errno(compact, "1\n"))) {
@@ -1290,7 +1315,8 @@ int do_capture(const Args &a)
 	}
 	if (err) {
 		std::fprintf(stderr,
-			     "privnode-placement: capture: huge-private failed in all %d rounds: compaction of node %d "
+			     "privnode-placement: capture: huge-private failed in all %d rounds: compaction "
+			     "of node %d "
 			     "made no page, so this test could not tell\n",
 			     kRounds, a.node);
 		return 1;
@@ -1377,7 +1403,8 @@ int do_swap_readahead(const Args &a)
 		if (madvise(y.page(i), psz, MADV_PAGEOUT) < 0 || madvise(x.page(i), psz, MADV_PAGEOUT) < 0)
 			return fail_errno("madvise(MADV_PAGEOUT) of page " + std::to_string(i));
 	auto sx = where(x), sy = where(y);
-	const size_t out = std::count(sx.begin(), sx.end(), -ENOENT) + std::count(sy.begin(), sy.end(), -ENOENT);
+	const size_t out =
+		std::count(sx.begin(), sx.end(), -ENOENT) + std::count(sy.begin(), sy.end(), -ENOENT);
 	if (out < a.pages) {
 		std::fprintf(stderr,
 			     "privnode-placement: swap-readahead: only %zu of %zu pages were paged out "
@@ -1410,22 +1437,23 @@ int do_swap_readahead(const Args &a)
 		return 1;
 	}
 	if (ra1 == ra0) {
-		std::fprintf(stderr, "privnode-placement: swap-readahead: sequential faults read nothing ahead "
-				     "(vma_ra_enabled must be false): this test could not tell\n");
+		std::fprintf(stderr,
+			     "privnode-placement: swap-readahead: sequential faults read nothing ahead "
+			     "(vma_ra_enabled must be false): this test could not tell\n");
 		return 1;
 	}
 	// Y's own pages follow its policy: only the priming range's last
 	// readahead may have taken one or two of them first.
 	if (x_on || y_on + 8 < a.pages || bad) {
-		std::fprintf(stderr,
-			     "privnode-placement: swap-readahead: %zu pages of X (no policy) on node %d, %zu of "
-			     "Y (bound there) elsewhere, %zu corrupt\n",
-			     x_on, a.node, a.pages - y_on, bad);
+		std::fprintf(
+			stderr,
+			"privnode-placement: swap-readahead: %zu pages of X (no policy) on node %d, %zu of "
+			"Y (bound there) elsewhere, %zu corrupt\n",
+			x_on, a.node, a.pages - y_on, bad);
 		return 1;
 	}
 	return 0;
 }
-
 
 // kB of MemFree of @node (nodeN/meminfo), or -1.
 long node_free_kb(int node)
@@ -1460,15 +1488,16 @@ int limit_after_demotion(const Args &a, const Mapping &m, const std::string &rec
 	auto st = where(m);
 	const size_t still = std::count(st.begin(), st.end(), a.node);
 	const size_t bad = verify(m, kSeed).size(); // under the limit: swaps
-	std::printf("demote: %s <- %lu: %zu of the %zu pages on node %d left there, %zu corrupt\n", max.c_str(),
-		    a.then_max, still, on, a.node, bad);
+	std::printf("demote: %s <- %lu: %zu of the %zu pages on node %d left there, %zu corrupt\n",
+		    max.c_str(), a.then_max, still, on, a.node, bad);
 	if (int err = write_errno(max, "max\n"); err) {
 		errno = err;
 		return fail_errno("write max to " + max);
 	}
 	if (still >= on || bad) {
-		std::fprintf(stderr, "privnode-placement: demote: the cgroup's limit reclaim did not reach its "
-				     "pages on node %d\n",
+		std::fprintf(stderr,
+			     "privnode-placement: demote: the cgroup's limit reclaim did not reach its "
+			     "pages on node %d\n",
 			     a.node);
 		return 1;
 	}
@@ -1510,10 +1539,11 @@ int do_demote(const Args &a)
 			// cannot go anywhere but zram
 			for (size_t i = 0; i < b.pages(); i++)
 				std::memset(b.page(i), 0x5a, Mapping::page_size());
-			std::printf("demote: %zu pages of ballast filled (node %d had %ld kB free)\n", b.pages(), ord,
-				    free_kb);
+			std::printf("demote: %zu pages of ballast filled (node %d had %ld kB free)\n",
+				    b.pages(), ord, free_kb);
 			const auto now = where(m);
-			const size_t moved = m.pages() - static_cast<size_t>(std::count(now.begin(), now.end(), ord));
+			const size_t moved =
+				m.pages() - static_cast<size_t>(std::count(now.begin(), now.end(), ord));
 			if (moved >= m.pages() / 4)
 				break;
 		}
@@ -1546,11 +1576,13 @@ int do_demote(const Args &a)
 	if (a.demotes) {
 		// memcg reclaim may page some of them out again from NODE
 		const long demoted = (k1 - k0) + (d1 - d0);
-		if (on == 0 || demoted < static_cast<long>(m.pages() / 4) || demoted < static_cast<long>(on)) {
-			std::fprintf(stderr,
-				     "privnode-placement: demote: %ld pages demoted, %zu of them on node %d (want "
-				     "%zu or more demoted, some still there)\n",
-				     demoted, on, a.node, m.pages() / 4);
+		if (on == 0 || demoted < static_cast<long>(m.pages() / 4) ||
+		    demoted < static_cast<long>(on)) {
+			std::fprintf(
+				stderr,
+				"privnode-placement: demote: %ld pages demoted, %zu of them on node %d (want "
+				"%zu or more demoted, some still there)\n",
+				demoted, on, a.node, m.pages() / 4);
 			return 1;
 		}
 		return a.then_max ? limit_after_demotion(a, m, reclaim, on) : 0;
@@ -1598,8 +1630,9 @@ int do_foreign_fault(const Args &a)
 		    "out; %zu corrupt\n",
 		    out, a.remove_cmd.c_str(), rc, on, a.node, still, bad);
 	if (rc != 0 || still == out) {
-		std::fprintf(stderr, "privnode-placement: foreign-fault: the command failed or faulted nothing "
-				     "in: this test could not tell\n");
+		std::fprintf(stderr,
+			     "privnode-placement: foreign-fault: the command failed or faulted nothing "
+			     "in: this test could not tell\n");
 		return 1;
 	}
 	return on || bad ? 1 : 0;
@@ -1625,10 +1658,11 @@ int do_move_shared(const Args &a)
 	auto st = where(m);
 	size_t on = std::count(st.begin(), st.end(), a.node);
 	child.release();
-	std::printf("move-shared: move_pages(MOVE_ALL) = %ld%s, status[0] %d; migrate_pages = %ld%s; %zu of %zu "
-		    "pages on node %d\n",
-		    r1, r1 < 0 ? (std::string(" ") + std::strerror(e1)).c_str() : "", status[0], r2,
-		    r2 < 0 ? (std::string(" ") + std::strerror(e2)).c_str() : "", on, m.pages(), a.node);
+	std::printf(
+		"move-shared: move_pages(MOVE_ALL) = %ld%s, status[0] %d; migrate_pages = %ld%s; %zu of %zu "
+		"pages on node %d\n",
+		r1, r1 < 0 ? (std::string(" ") + std::strerror(e1)).c_str() : "", status[0], r2,
+		r2 < 0 ? (std::string(" ") + std::strerror(e2)).c_str() : "", on, m.pages(), a.node);
 	if (r1 < 0 || r2 < 0) {
 		std::fprintf(stderr, "privnode-placement: move-shared: a call failed as a whole\n");
 		return 1;
@@ -1684,14 +1718,17 @@ int do_ksm(const Args &a)
 		return 1;
 	std::printf("ksm: %ld full scans, pages_sharing %ld -> %ld\n", scans - scans0, sharing0, sharing);
 	if (scans < scans0 + 4) {
-		std::fprintf(stderr, "privnode-placement: ksm: ksmd did not finish 4 scans in 180 s (is it running?)\n");
+		std::fprintf(
+			stderr,
+			"privnode-placement: ksm: ksmd did not finish 4 scans in 180 s (is it running?)\n");
 		return 1;
 	}
 	if (sharing - sharing0 < static_cast<long>(a.pages / 2)) {
-		std::fprintf(stderr,
-			     "privnode-placement: ksm: pages_sharing grew by %ld, want >= %zu: B and C did not "
-			     "merge, this test could not tell\n",
-			     sharing - sharing0, a.pages / 2);
+		std::fprintf(
+			stderr,
+			"privnode-placement: ksm: pages_sharing grew by %ld, want >= %zu: B and C did not "
+			"merge, this test could not tell\n",
+			sharing - sharing0, a.pages / 2);
 		return 1;
 	}
 	size_t on_node = 0;
@@ -1700,8 +1737,8 @@ int do_ksm(const Args &a)
 		on_node += std::count(st.begin(), st.end(), a.node);
 	}
 	if (on_node) {
-		std::fprintf(stderr, "privnode-placement: ksm: %zu pages of B and C are on node %d\n", on_node,
-			     a.node);
+		std::fprintf(stderr, "privnode-placement: ksm: %zu pages of B and C are on node %d\n",
+			     on_node, a.node);
 		return 1;
 	}
 	if (!verify(pb, kSeed).empty() || !verify(pc, kSeed).empty()) {
@@ -1808,19 +1845,22 @@ int thp_arrives_split(const Args &a, const Mapping &m)
 	fill(m, kSeed);
 	const long before = anon_huge_kb();
 	if (before < static_cast<long>(kHuge >> 10)) {
-		std::fprintf(stderr, "privnode-placement: protect-write: AnonHugePages %ld kB: no huge page was "
-				     "made (THP madvise mode?): this test could not tell\n",
+		std::fprintf(stderr,
+			     "privnode-placement: protect-write: AnonHugePages %ld kB: no huge page was "
+			     "made (THP madvise mode?): this test could not tell\n",
 			     before);
 		return 1;
 	}
 	if (auto rc = place_on_node(a, m))
 		return *rc;
 	const long after = anon_huge_kb();
-	std::printf("protect-write: a huge page moved to node %d: AnonHugePages %ld kB before, %ld kB after\n",
-		    a.node, before, after);
+	std::printf(
+		"protect-write: a huge page moved to node %d: AnonHugePages %ld kB before, %ld kB after\n",
+		a.node, before, after);
 	if (after < 0 || (!a.stays && after != 0)) {
-		std::fprintf(stderr, "privnode-placement: protect-write: the huge page was not split on its way "
-				     "to node %d\n",
+		std::fprintf(stderr,
+			     "privnode-placement: protect-write: the huge page was not split on its way "
+			     "to node %d\n",
 			     a.node);
 		return 1;
 	}
@@ -1835,7 +1875,8 @@ int do_protect_write(const Args &a)
 	Mapping thp(2 * kHuge / Mapping::page_size());
 	if (int rc = thp_arrives_split(a, thp); rc)
 		return rc;
-	const Mapping *sets[] = {&stores, &reprotected, &vm_write, &proc_mem, &forked, &both, &read_in, &pinned};
+	const Mapping *sets[] = {&stores, &reprotected, &vm_write, &proc_mem,
+				 &forked, &both,	&read_in,  &pinned};
 	std::vector<std::vector<uint64_t>> pfns;
 	for (const Mapping *m : sets) {
 		fill(*m, kSeed);
@@ -1879,12 +1920,14 @@ int do_protect_write(const Args &a)
 	    mprotect(reprotected.page(0), reprotected.bytes(), PROT_READ | PROT_WRITE) < 0)
 		return fail_errno("mprotect");
 	fill(reprotected, kNew);
-	rc |= check_written(a, reprotected, pfns[1], kNew, "stores after mprotect(PROT_READ), mprotect(PROT_WRITE)");
+	rc |= check_written(a, reprotected, pfns[1], kNew,
+			    "stores after mprotect(PROT_READ), mprotect(PROT_WRITE)");
 
 	// The new contents come from a scratch mapping filled alike.
 	Mapping scratch(a.pages);
 	fill(scratch, kNew);
-	struct iovec local = {scratch.page(0), scratch.bytes()}, remote = {vm_write.page(0), vm_write.bytes()};
+	struct iovec local = {scratch.page(0), scratch.bytes()},
+		     remote = {vm_write.page(0), vm_write.bytes()};
 	if (process_vm_writev(getpid(), &local, 1, &remote, 1, 0) != static_cast<ssize_t>(vm_write.bytes()))
 		return fail_errno("process_vm_writev");
 	rc |= check_written(a, vm_write, pfns[2], kNew, "process_vm_writev");
@@ -1894,12 +1937,13 @@ int do_protect_write(const Args &a)
 	// FOLL_FORCE into a read-only mapping always copies a protected page
 	Args forced = a;
 	forced.stays = a.stays && !a.in_place;
-	rc |= check_written(forced, proc_mem, pfns[3], kNew, "/proc/self/mem into PROT_READ pages (FOLL_FORCE)");
+	rc |= check_written(forced, proc_mem, pfns[3], kNew,
+			    "/proc/self/mem into PROT_READ pages (FOLL_FORCE)");
 
 	const size_t whole = read_into(read_in, scratch);
 	if (whole != read_in.pages()) {
-		std::fprintf(stderr, "privnode-placement: protect-write: read(2) filled %zu of %zu pages\n", whole,
-			     read_in.pages());
+		std::fprintf(stderr, "privnode-placement: protect-write: read(2) filled %zu of %zu pages\n",
+			     whole, read_in.pages());
 		rc = 1;
 	}
 	rc |= check_written(a, read_in, pfns[6], kNew, "read(2) into the pages (copy_to_user)");
@@ -1923,9 +1967,10 @@ int do_protect_write(const Args &a)
 		const auto nodes = where(forked);
 		const size_t on = std::count(nodes.begin(), nodes.end(), a.node);
 		const size_t bad = verify(forked, kNew).size();
-		std::printf("protect-write: a forked child's stores: %zu of %zu pages on node %d, %zu with wrong "
-			    "contents\n",
-			    on, forked.pages(), a.node, bad);
+		std::printf(
+			"protect-write: a forked child's stores: %zu of %zu pages on node %d, %zu with wrong "
+			"contents\n",
+			on, forked.pages(), a.node, bad);
 		std::fflush(stdout);
 		(void)!write(wrote[1], "x", 1);
 		char c;
@@ -1937,10 +1982,12 @@ int do_protect_write(const Args &a)
 	char c;
 	if (read(wrote[0], &c, 1) != 1)
 		rc = 1;
-	if (int r = check(a, forked, a.node, "the forked parent's pages, after the child wrote its copies"); r)
+	if (int r = check(a, forked, a.node, "the forked parent's pages, after the child wrote its copies");
+	    r)
 		rc = 1;
 	fill(forked, kNew);
-	rc |= check_written(a, forked, pfns[4], kNew, "the parent's stores, after the child wrote its copies");
+	rc |= check_written(a, forked, pfns[4], kNew,
+			    "the parent's stores, after the child wrote its copies");
 	close(done[1]);
 	close(wrote[0]);
 	int status = 0;
@@ -2070,8 +2117,9 @@ int do_protect_write_nomem(const Args &a)
 	if (f)
 		std::fclose(f);
 	if (kills0 < 0 || current < 0) {
-		std::fprintf(stderr, "privnode-placement: protect-write-nomem: cannot read %smemory.current or "
-				     "memory.events\n",
+		std::fprintf(stderr,
+			     "privnode-placement: protect-write-nomem: cannot read %smemory.current or "
+			     "memory.events\n",
 			     dir.c_str());
 		return 1;
 	}
@@ -2108,8 +2156,9 @@ int do_protect_write_nomem(const Args &a)
 		return 1;
 	}
 	if (!in_place) {
-		std::fprintf(stderr, "privnode-placement: protect-write-nomem: every copy found memory under "
-				     "memory.max: this test could not tell\n");
+		std::fprintf(stderr,
+			     "privnode-placement: protect-write-nomem: every copy found memory under "
+			     "memory.max: this test could not tell\n");
 		return 1;
 	}
 	return 0;
@@ -2128,8 +2177,9 @@ int do_move_shmem(const Args &a)
 	std::printf("move-shmem: move_pages = %ld, status[0] %d, %zu of %zu statuses -EINVAL\n", r, status[0],
 		    einval, status.size());
 	if (!a.stays && (r != 0 || einval != status.size())) {
-		std::fprintf(stderr, "privnode-placement: move-shmem: want 0 and a status of -EINVAL for every "
-				     "page\n");
+		std::fprintf(stderr,
+			     "privnode-placement: move-shmem: want 0 and a status of -EINVAL for every "
+			     "page\n");
 		return 1;
 	}
 	return check(a.expecting_success(), m, a.stays ? a.node : home,

@@ -111,7 +111,8 @@ TEST_CASE("privnodectl list: cxl list's JSON conventions")
 	fake.file(c + "/mem0/serial", "0xzz");
 	auto bad = privnodectl(fake, "list -M");
 	CHECK(bad.rc == 1);
-	CHECK(bad.err == "privnodectl: list: " + c + "/mem0/serial: not a number: '0xzz': Invalid argument\n");
+	CHECK(bad.err ==
+	      "privnodectl: list: " + c + "/mem0/serial: not a number: '0xzz': Invalid argument\n");
 }
 
 TEST_CASE("privnodectl show: one node, or a clear error")
@@ -124,8 +125,9 @@ TEST_CASE("privnodectl show: one node, or a clear error")
 	auto bad = privnodectl(fake, "show 7");
 	CHECK(bad.rc == 1);
 	CHECK(bad.out.empty());
-	CHECK(bad.err == "privnodectl: show: /sys/devices/system/node/node7: no such node: "
-			 "No such device\n");
+	CHECK(bad.err ==
+	      "privnodectl: show: /sys/devices/system/node/node7: no such node: "
+	      "No such device\n");
 }
 
 TEST_CASE("privnodectl create-region / destroy-region")
@@ -204,8 +206,9 @@ TEST_CASE("privnodectl create-region: bad input is refused with the reason")
 	fake.cxl(false);
 	auto unknown = privnodectl(fake, "create-region -m mem9 -t sysram");
 	CHECK(unknown.rc == 1);
-	CHECK(unknown.err == "privnodectl: create-region: /sys/bus/cxl/devices/mem9: no such CXL "
-			     "memdev: No such device\n");
+	CHECK(unknown.err ==
+	      "privnodectl: create-region: /sys/bus/cxl/devices/mem9: no such CXL "
+	      "memdev: No such device\n");
 	auto type = privnodectl(fake, "create-region -m mem0 -t zram");
 	CHECK(type.rc >= 100); // bad usage, as the man page says
 	CHECK_THAT(type.err, ContainsSubstring("--type: zram not in {private,cram,sysram}"));
@@ -258,7 +261,8 @@ TEST_CASE("privnodectl cpuset: grant a private node to a cgroup or to the system
 	CHECK(sys.rc == 0);
 	auto db = privnodectl(fake, "cpuset /db/ -a 3");
 	CHECK(db.rc == 0);
-	CHECK(fake.writes() == std::vector<std::string>{cg + "/cpuset.mems.private 3", cg + "/db/cpuset.mems 0,3"});
+	CHECK(fake.writes() ==
+	      std::vector<std::string>{cg + "/cpuset.mems.private 3", cg + "/db/cpuset.mems 0,3"});
 
 	fake.forget_writes();
 	auto none = privnodectl(fake, "cpuset db -r 0 -r 3");
@@ -279,7 +283,7 @@ namespace {
 std::string complete(const std::string &line)
 {
 	const std::string script = std::string(". ") + COMPLETION + "; COMP_WORDS=(" + line +
-				   "); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _privnodectl; echo \"${COMPREPLY[*]}\"";
+		"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _privnodectl; echo \"${COMPREPLY[*]}\"";
 	const std::string cmd = "bash -c '" + script + "'";
 	std::string out;
 	FILE *p = popen(cmd.c_str(), "r");
@@ -358,7 +362,9 @@ TEST_CASE("privnodectl destroy-region: a failed step says what was done and what
 	fake.forget_writes();
 	auto d = privnodectl(fake, "destroy-region region0 -v");
 	CHECK(d.rc == 1);
-	CHECK_THAT(d.err, ContainsSubstring("done: offline dax0.0, 'region0' > /sys/bus/cxl/drivers/cxl_region/unbind"));
+	CHECK_THAT(d.err,
+		   ContainsSubstring(
+			   "done: offline dax0.0, 'region0' > /sys/bus/cxl/drivers/cxl_region/unbind"));
 	CHECK_THAT(d.err, ContainsSubstring("not done: 'region0' > " + c + "/decoder0.0/delete_region"));
 	CHECK_THAT(d.err, ContainsSubstring("stopped; not done:")); // -v logs it
 }
@@ -430,21 +436,26 @@ TEST_CASE("privnodectl online / offline: a region's or a dax device's memory blo
 	auto off = privnodectl(fake, "offline region0");
 	CHECK(off.rc == 0);
 	CHECK(off.err == "privnodectl: offline dax0.0\n");
-	CHECK(fake.writes() == std::vector<std::string>{m + "/memory128/state offline", m + "/memory129/state offline"});
+	CHECK(fake.writes() ==
+	      std::vector<std::string>{m + "/memory128/state offline", m + "/memory129/state offline"});
 	fake.forget_writes();
 	auto on = privnodectl(fake, "online dax0.0");
 	CHECK(on.rc == 0);
 	CHECK(on.err == "privnodectl: online dax0.0\n");
-	CHECK(fake.writes() == std::vector<std::string>{m + "/memory128/state online_movable",
-							  m + "/memory129/state online_movable"});
+	CHECK(fake.writes() ==
+	      std::vector<std::string>{m + "/memory128/state online_movable",
+				       m + "/memory129/state online_movable"});
 	fake.forget_writes();
 	auto none = privnodectl(fake, "offline region5");
 	CHECK(none.rc == 1);
-	CHECK(none.err == "privnodectl: offline: /sys/bus/cxl/devices/region5: no such CXL region: No such device\n");
+	CHECK(none.err ==
+	      "privnodectl: offline: /sys/bus/cxl/devices/region5: no such CXL region: No such device\n");
 	fake.dir("/sys/bus/dax/drivers/device_dax");
 	fake.link("/sys/bus/dax/devices/dax0.0/driver", "../../drivers/device_dax");
 	auto devdax = privnodectl(fake, "online region0");
 	CHECK(devdax.rc == 1);
-	CHECK_THAT(devdax.err, ContainsSubstring("privnodectl: online: /sys/bus/dax/devices/dax0.0/driver: bound to 'device_dax'"));
+	CHECK_THAT(devdax.err,
+		   ContainsSubstring(
+			   "privnodectl: online: /sys/bus/dax/devices/dax0.0/driver: bound to 'device_dax'"));
 	CHECK(fake.writes().empty());
 }

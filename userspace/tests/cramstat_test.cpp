@@ -47,17 +47,22 @@ void cram_node(const FakeSysfs &f, int nid, std::uint64_t base = 0)
 // /proc with zswap: a pool of 1 MiB holding 4 MiB (1024 pages).
 void proc(const FakeSysfs &f, bool zswap = true)
 {
-	f.file("/proc/meminfo", std::string("MemTotal:        1048576 kB\n"
-					    "MemFree:          524288 kB\n") +
-					(zswap ? "Zswap:              1024 kB\n"
-						 "Zswapped:           4096 kB\n"
-					       : "") +
-					"Dirty:                  0 kB");
-	f.file("/proc/vmstat", std::string("nr_free_pages 131072\npswpin 0\n") +
-				       (zswap ? "zswpin 10\nzswpout 200\nzswpwb 3\n" : "") + "cram_demoted 0");
+	f.file("/proc/meminfo",
+	       std::string("MemTotal:        1048576 kB\n"
+			   "MemFree:          524288 kB\n") +
+		       (zswap ? "Zswap:              1024 kB\n"
+				"Zswapped:           4096 kB\n"
+			      : "") +
+		       "Dirty:                  0 kB");
+	f.file("/proc/vmstat",
+	       std::string("nr_free_pages 131072\npswpin 0\n") +
+		       (zswap ? "zswpin 10\nzswpout 200\nzswpwb 3\n" : "") + "cram_demoted 0");
 }
 
-Reader reader(const FakeSysfs &f) { return Reader(privnode::Sysfs(f.root())); }
+Reader reader(const FakeSysfs &f)
+{
+	return Reader(privnode::Sysfs(f.root()));
+}
 
 // cramstat under @f with @args (and @env before it, e.g. "PATH=/x"); stdout
 // and stderr kept apart.
@@ -129,7 +134,7 @@ TEST_CASE("cramstat reads a cram node and zswap from the files")
 	FakeSysfs f;
 	cram_node(f, 10, 100);
 	cram_node(f, 2);
-	f.dir(kCram + "/nodeX");  // not a node directory: ignored
+	f.dir(kCram + "/nodeX"); // not a node directory: ignored
 	proc(f);
 	auto r = reader(f);
 	CHECK(r.cram_nodes().value() == std::vector<int>{2, 10});
@@ -364,7 +369,9 @@ TEST_CASE("cramstat CSV: rows as wide as the header; a node gone leaves its fiel
 	auto a = r.read({1, 4}, true).value();
 	auto row = csv_row(l, make_sample(a, a, a.mono, 4096));
 	CHECK(fields(row) == fields(h));
-	CHECK_THAT(row, ContainsSubstring(",67108864,16777216,20971520,134217728,4.00,accept,1500,0,700,800,950,"));
+	CHECK_THAT(
+		row,
+		ContainsSubstring(",67108864,16777216,20971520,134217728,4.00,accept,1500,0,700,800,950,"));
 
 	fs::remove_all(f.root() / "sys/kernel/mm/cram/node1");
 	auto b = r.read({1, 4}, true).value();
@@ -416,9 +423,10 @@ TEST_CASE("cramstat, the program: bad usage exits 2, unreadable files 1, with th
 	FakeSysfs f;
 	cram_node(f, 2);
 	proc(f);
-	for (const char *bad : {"-i 0", "-i -1", "-i abc", "-i 1e9", "-i nan", "-c 0", "-c -3",
-				"-c x", "--json --csv", "--nonsense", "-n 5000"}) {
-		auto r = cramstat_run(f, std::string(bad) + (std::string(bad).find("-c") == 0 ? "" : " -c 1"));
+	for (const char *bad : {"-i 0", "-i -1", "-i abc", "-i 1e9", "-i nan", "-c 0", "-c -3", "-c x",
+				"--json --csv", "--nonsense", "-n 5000"}) {
+		auto r =
+			cramstat_run(f, std::string(bad) + (std::string(bad).find("-c") == 0 ? "" : " -c 1"));
 		INFO(bad);
 		CHECK(r.rc == 2);
 		CHECK(r.out.empty());
@@ -432,7 +440,9 @@ TEST_CASE("cramstat, the program: bad usage exits 2, unreadable files 1, with th
 	auto g = cramstat_run(f, "--json -c 1 -i 0.05");
 	CHECK(g.rc == 1);
 	CHECK(g.out.empty());
-	CHECK_THAT(g.err, ContainsSubstring("/sys/kernel/mm/cram/node2/promoted: not a count: 'lots': Invalid argument"));
+	CHECK_THAT(g.err,
+		   ContainsSubstring(
+			   "/sys/kernel/mm/cram/node2/promoted: not a count: 'lots': Invalid argument"));
 
 	cram_node(f, 2);
 	f.file("/proc/meminfo", "MemTotal: 1 kB\nZswap: 4 kB\n"); // Zswapped: missing
@@ -526,7 +536,8 @@ TEST_CASE("cramstat --plot: an SVG from gnuplot, or a clear error naming the pac
 	auto nowhere = cramstat_run(f, "-c 1 -i 0.05 --plot " + (f.root() / "no/such/dir.svg").string());
 	CHECK(nowhere.rc == 1);
 	CHECK(nowhere.out.empty());
-	CHECK_THAT(nowhere.err, ContainsSubstring("dir.svg: cannot write the plot: No such file or directory"));
+	CHECK_THAT(nowhere.err,
+		   ContainsSubstring("dir.svg: cannot write the plot: No such file or directory"));
 	auto p = cramstat_run(f, "--csv -c 3 -i 0.05 --plot " + svg);
 	REQUIRE(p.rc == 0);
 	CHECK_THAT(p.err, ContainsSubstring("3 samples plotted"));
@@ -540,7 +551,7 @@ TEST_CASE("cramstat --plot: an SVG from gnuplot, or a clear error naming the pac
 TEST_CASE("cramstat bash completion: options, and node ids after -n")
 {
 	const std::string script = std::string(". ") + CRAMSTAT_COMPLETION +
-				   "; COMP_WORDS=(cramstat \"\"); COMP_CWORD=1; _cramstat; echo \"${COMPREPLY[*]}\"";
+		"; COMP_WORDS=(cramstat \"\"); COMP_CWORD=1; _cramstat; echo \"${COMPREPLY[*]}\"";
 	FILE *p = popen(("bash -c '" + script + "'").c_str(), "r");
 	REQUIRE(p);
 	char buf[4096];

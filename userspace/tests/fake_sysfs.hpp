@@ -87,15 +87,17 @@ public:
 		file(n + "/has_memory", "0");
 		file(n + "/has_cpu", "0");
 		file(n + "/node0/cpulist", "0-1");
-		file(n + "/node0/meminfo", "Node 0 MemTotal:        1048576 kB\n"
-					   "Node 0 MemFree:          524288 kB\n"
-					   "Node 0 MemUsed:          524288 kB");
+		file(n + "/node0/meminfo",
+		     "Node 0 MemTotal:        1048576 kB\n"
+		     "Node 0 MemFree:          524288 kB\n"
+		     "Node 0 MemUsed:          524288 kB");
 		if (!private_nodes)
 			return;
 		file(n + "/has_private_memory", "1");
 		file(n + "/node1/cpulist", "");
-		file(n + "/node1/meminfo", "Node 1 MemTotal:         262144 kB\n"
-					   "Node 1 MemFree:          262144 kB");
+		file(n + "/node1/meminfo",
+		     "Node 1 MemTotal:         262144 kB\n"
+		     "Node 1 MemFree:          262144 kB");
 		file(n + "/node1/private/ops", "migration mempolicy");
 		file(n + "/node1/private/owner", "dax0.0");
 	}
@@ -155,8 +157,8 @@ public:
 		// What the kernel shows once region0 exists and is enabled.
 		const std::string r = c + "/decoder0.0/region0";
 		link(c + "/region0", "decoder0.0/region0");
-		for (const char *a : {"interleave_ways", "interleave_granularity", "size", "target0",
-				      "commit"})
+		for (const char *a :
+		     {"interleave_ways", "interleave_granularity", "size", "target0", "commit"})
 			file(r + "/" + a, "");
 		file(r + "/mode", "ram");
 		if (private_regions)

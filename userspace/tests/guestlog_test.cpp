@@ -289,7 +289,9 @@ TEST_CASE("an unlisted skip fails the run; a listed one stays a skip with its li
 	CHECK(r.skipped() == 1);
 	const auto text = report(r);
 	CHECK_THAT(text, ContainsSubstring("FAIL s: unexpected skip: b (needs a private node)\n"));
-	CHECK_THAT(text, ContainsSubstring("SKIP s: c (the guest has no memoryless node) [guest: no memoryless node]\n"));
+	CHECK_THAT(text,
+		   ContainsSubstring(
+			   "SKIP s: c (the guest has no memoryless node) [guest: no memoryless node]\n"));
 	CHECK_THAT(text, ContainsSubstring("1 passed, 1 failed, 1 skipped\n"));
 
 	// An empty list expects no skip at all.
@@ -312,12 +314,15 @@ TEST_CASE("an unlisted whole-suite skip fails; '*' lists it")
 	auto listed = judged(tap, "t * -- the CI machine has no CXL\n", {"t"});
 	CHECK(listed.ok());
 	CHECK(listed.skipped() == 1);
-	CHECK_THAT(report(listed), ContainsSubstring("SKIP t: whole suite (the CI machine has no CXL) [guest: no CXL device]\n"));
+	CHECK_THAT(report(listed),
+		   ContainsSubstring(
+			   "SKIP t: whole suite (the CI machine has no CXL) [guest: no CXL device]\n"));
 	// A test entry does not list the whole suite, nor '*' a single test.
 	CHECK_FALSE(judged(tap, "t no CXL device -- x\n", {"t"}).ok());
 	CHECK_FALSE(judged("# privnode-suite-begin t\n1..1\nok 1 - a # SKIP x\n"
 			   "# privnode-suite-end t rc=0\n# privnode-run-done\n",
-			   "t * -- x\n", {"t"}).ok());
+			   "t * -- x\n", {"t"})
+			    .ok());
 }
 
 TEST_CASE("a listed prefix matches descriptions that start with it")
@@ -337,7 +342,9 @@ TEST_CASE("stale expected-skips entries are notes, only for suites that ran")
 	CHECK(r.ok());
 	REQUIRE(r.notes.size() == 1);
 	const auto text = report(r);
-	CHECK_THAT(text, ContainsSubstring("NOTE expected-skips: expected-skips:1: s gone: listed but did not happen"));
+	CHECK_THAT(text,
+		   ContainsSubstring(
+			   "NOTE expected-skips: expected-skips:1: s gone: listed but did not happen"));
 	CHECK_THAT(text, ContainsSubstring("3 passed, 0 failed\n"));
 }
 
@@ -363,7 +370,7 @@ TEST_CASE("a skipped suite must exit 0 or 4")
 {
 	const auto tap = [](int rc) {
 		return "# privnode-suite-begin t\n1..0 # SKIP no device\n# privnode-suite-end t rc=" +
-		       std::to_string(rc) + "\n# privnode-run-done\n";
+			std::to_string(rc) + "\n# privnode-run-done\n";
 	};
 	CHECK(judged(tap(0), "t * -- x\n", {"t"}).ok());
 	CHECK(judged(tap(4), "t * -- x\n", {"t"}).ok());
@@ -390,10 +397,12 @@ TEST_CASE("1..0 without # SKIP is a failure, not a skip")
 	CHECK(r.skipped() == 0);
 	CHECK_THAT(report(r), ContainsSubstring("a plan of zero tests is not a skip"));
 	CHECK_FALSE(run("# privnode-suite-begin s\n1..0 # nothing here\n"
-			"# privnode-suite-end s rc=0\n# privnode-run-done\n").ok());
+			"# privnode-suite-end s rc=0\n# privnode-run-done\n")
+			    .ok());
 	// Lower case is still a skip.
 	CHECK(run("# privnode-suite-begin s\n1..0 # skip no device\n"
-		  "# privnode-suite-end s rc=4\n# privnode-run-done\n").skipped() == 1);
+		  "# privnode-suite-end s rc=4\n# privnode-run-done\n")
+		      .skipped() == 1);
 }
 
 TEST_CASE("a skipped suite that reports tests anyway fails")
@@ -428,7 +437,8 @@ TEST_CASE("'ok' without a test number is malformed TAP")
 	}
 	// Words that merely start with "ok" are no test lines.
 	CHECK(run("# privnode-suite-begin s\n1..1\nokay then\nok1\nok 1 - a\n"
-		  "# privnode-suite-end s rc=0\n# privnode-run-done\n").ok());
+		  "# privnode-suite-end s rc=0\n# privnode-run-done\n")
+		      .ok());
 }
 
 TEST_CASE("huge test numbers, plans and exit statuses are failures, not exceptions")
@@ -447,7 +457,8 @@ TEST_CASE("huge test numbers, plans and exit statuses are failures, not exceptio
 	REQUIRE_NOTHROW(r = run("# privnode-suite-begin s\n1..1\nok 1 - a\n"
 				"# privnode-suite-end s rc=99999999999\n# privnode-run-done\n"));
 	CHECK(r.failed() == 1);
-	CHECK_THAT(report(r), ContainsSubstring("FAIL s: end marker rc=99999999999: exit status out of range"));
+	CHECK_THAT(report(r),
+		   ContainsSubstring("FAIL s: end marker rc=99999999999: exit status out of range"));
 
 	REQUIRE_NOTHROW(r = run("# privnode-suite-begin s\n1..1\nnot ok 2147483648\n"
 				"# privnode-suite-end s rc=-99999999999\n# privnode-run-done\n"));
@@ -459,13 +470,42 @@ TEST_CASE("the parser never throws, whatever the logs hold")
 	// Pieces of TAP, markers and kernel lines, glued at random, plus
 	// bytes no one meant to send.
 	const std::vector<std::string> pieces = {
-		"# privnode-suite-begin s", "# privnode-suite-end s rc=", "# privnode-run-done",
-		"# privnode-expect oom-kill", "# privnode-expect ", "1..", "ok ", "not ok ",
-		"# SKIP", "# TODO", " # ", "#", "-", "- ", "rc=", "99999999999999999999", "0", "7",
-		"-1", " ", "\t", "\r", "\n", "Bail out!", "\xff\xfe", std::string(1, '\0'),
-		"privnode-suite-begin ", "privnode-suite-end ", "[  1.0] ", "[", "]",
-		"invoked oom-killer", "Out of memory: Killed process 1", "oom-kill:",
-		"WARNING: at drivers/cxl/core/mbox.c", "raw command path used",
+		"# privnode-suite-begin s",
+		"# privnode-suite-end s rc=",
+		"# privnode-run-done",
+		"# privnode-expect oom-kill",
+		"# privnode-expect ",
+		"1..",
+		"ok ",
+		"not ok ",
+		"# SKIP",
+		"# TODO",
+		" # ",
+		"#",
+		"-",
+		"- ",
+		"rc=",
+		"99999999999999999999",
+		"0",
+		"7",
+		"-1",
+		" ",
+		"\t",
+		"\r",
+		"\n",
+		"Bail out!",
+		"\xff\xfe",
+		std::string(1, '\0'),
+		"privnode-suite-begin ",
+		"privnode-suite-end ",
+		"[  1.0] ",
+		"[",
+		"]",
+		"invoked oom-killer",
+		"Out of memory: Killed process 1",
+		"oom-kill:",
+		"WARNING: at drivers/cxl/core/mbox.c",
+		"raw command path used",
 	};
 	std::mt19937 rng(20261125);
 	for (int round = 0; round < 300; round++) {
@@ -487,7 +527,8 @@ TEST_CASE("the parser never throws, whatever the logs hold")
 	const std::string longline = "ok 1 - " + std::string(4 << 20, 'x');
 	RunReport r;
 	REQUIRE_NOTHROW(r = run("# privnode-suite-begin s\n1..1\n" + longline +
-				"\n# privnode-suite-end s rc=0\n# privnode-run-done\n", longline));
+					"\n# privnode-suite-end s rc=0\n# privnode-run-done\n",
+				longline));
 	CHECK(r.passed() == 1);
 }
 
@@ -514,11 +555,14 @@ TEST_CASE("hung tasks, RCU stalls and lockups on the console fail the run")
 namespace {
 
 // One OOM kill as the kernel prints it.
-const char *kOomKill = "[ 40.1] stress invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0\n"
+const char *kOomKill = "[ 40.1] stress invoked oom-killer: "
+		       "gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0\n"
 		       "[ 40.1] CPU: 1 PID: 99 Comm: stress Not tainted 6.12.0\n"
 		       "[ 40.1] Call Trace:\n"
 		       "[ 40.1] Mem-Info:\n"
-		       "[ 40.1] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/,task=stress,pid=99,uid=0\n"
+		       "[ 40.1] "
+		       "oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/"
+		       ",mems_allowed=0,global_oom,task_memcg=/,task=stress,pid=99,uid=0\n"
 		       "[ 40.1] Out of memory: Killed process 99 (stress) total-vm:1000kB, anon-rss:900kB\n"
 		       "[ 40.2] oom_reaper: reaped process 99 (stress), now anon-rss:0kB\n";
 
@@ -529,8 +573,8 @@ const char *kOomTap = "# privnode-suite-begin s\n1..1\n# privnode-expect oom-kil
 
 std::string in_suite(const std::string &suite, const std::string &lines)
 {
-	return "[ 30.0] privnode-suite-begin " + suite + "\n" + lines +
-	       "[ 50.0] privnode-suite-end " + suite + "\n";
+	return "[ 30.0] privnode-suite-begin " + suite + "\n" + lines + "[ 50.0] privnode-suite-end " +
+		suite + "\n";
 }
 
 } // namespace
@@ -540,17 +584,22 @@ TEST_CASE("an OOM kill fails the run, once per kill, unless its suite expects on
 	// Outside any suite.
 	auto r = run(kOomTap, kOomKill, {"s", "t"});
 	CHECK(r.failed() == 1);
-	CHECK_THAT(report(r), ContainsSubstring("FAIL kernel: OOM kill outside any suite: [ 40.1] stress invoked oom-killer"));
+	CHECK_THAT(report(r),
+		   ContainsSubstring(
+			   "FAIL kernel: OOM kill outside any suite: [ 40.1] stress invoked oom-killer"));
 
 	// In a suite that did not declare it: the suite is named.
 	r = run(kOomTap, in_suite("t", kOomKill), {"s", "t"});
 	CHECK(r.failed() == 1);
-	CHECK_THAT(report(r), ContainsSubstring("FAIL kernel: OOM kill during suite t, which does not declare"));
+	CHECK_THAT(report(r),
+		   ContainsSubstring("FAIL kernel: OOM kill during suite t, which does not declare"));
 
 	// In the suite that declared it: a note.
 	r = run(kOomTap, in_suite("s", kOomKill), {"s", "t"});
 	CHECK(r.ok());
-	CHECK_THAT(report(r), ContainsSubstring("NOTE kernel: expected OOM kill during suite s: [ 40.1] stress invoked"));
+	CHECK_THAT(
+		report(r),
+		ContainsSubstring("NOTE kernel: expected OOM kill during suite s: [ 40.1] stress invoked"));
 
 	// Two kills are two failures; a kill whose first line got lost still
 	// counts, and so does a lone line of any kind.
@@ -566,13 +615,16 @@ TEST_CASE("an OOM kill fails the run, once per kill, unless its suite expects on
 	CHECK(run(kOomTap, in_suite("s", "") + kOomKill, {"s", "t"}).failed() == 1);
 	// Timestamps are optional on the markers.
 	CHECK(run(kOomTap, "privnode-suite-begin s\n" + std::string(kOomKill) + "privnode-suite-end s\n",
-		  {"s", "t"}).ok());
+		  {"s", "t"})
+		      .ok());
 }
 
 TEST_CASE("a suite names its kernel problems; unknown expectations fail")
 {
 	auto r = run(kPassing, in_suite("s", "[ 41.0] BUG: unable to handle page fault\n"));
-	CHECK_THAT(report(r), ContainsSubstring("FAIL kernel: [ 41.0] BUG: unable to handle page fault (during suite s)"));
+	CHECK_THAT(
+		report(r),
+		ContainsSubstring("FAIL kernel: [ 41.0] BUG: unable to handle page fault (during suite s)"));
 	auto u = run("# privnode-suite-begin s\n1..1\n# privnode-expect oom-kills\nok 1 - a\n"
 		     "# privnode-suite-end s rc=0\n# privnode-run-done\n");
 	CHECK(u.failed() == 1);
@@ -582,8 +634,11 @@ TEST_CASE("a suite names its kernel problems; unknown expectations fail")
 TEST_CASE("kernel_problem: debug-kernel reports (lockdep, kmemleak)")
 {
 	CHECK(kernel_problem("[ 3.1] INFO: trying to register non-static key."));
-	CHECK(kernel_problem("[ 9.9] kmemleak: 2 new suspected memory leaks (see /sys/kernel/debug/kmemleak)"));
+	CHECK(kernel_problem(
+		"[ 9.9] kmemleak: 2 new suspected memory leaks (see /sys/kernel/debug/kmemleak)"));
 	CHECK(kernel_problem("[ 1.0] WARNING: possible circular locking dependency detected"));
-	CHECK(kernel_problem("[ 1.0] BUG: sleeping function called from invalid context at mm/page_alloc.c:4321"));
-	CHECK_FALSE(kernel_problem("[ 1.0] kmemleak: Kernel memory leak detector initialized (mem pool available: 15000)"));
+	CHECK(kernel_problem(
+		"[ 1.0] BUG: sleeping function called from invalid context at mm/page_alloc.c:4321"));
+	CHECK_FALSE(kernel_problem(
+		"[ 1.0] kmemleak: Kernel memory leak detector initialized (mem pool available: 15000)"));
 }

@@ -151,8 +151,10 @@ TEST_CASE("create-region: the first root decoder that can reach the memdev")
 		auto e = create_region(Sysfs(f2.root()), {.memdev = "mem0"});
 		REQUIRE_FALSE(e);
 		CHECK(e.error().err == ENXIO);
-		CHECK_THAT(e.error().what, ContainsSubstring("no root decoder fits a 268435456-byte region on mem0; "
-							     "decoder0.0: none of the decoder's target dports leads to mem0"));
+		CHECK_THAT(
+			e.error().what,
+			ContainsSubstring("no root decoder fits a 268435456-byte region on mem0; "
+					  "decoder0.0: none of the decoder's target dports leads to mem0"));
 		CHECK(f2.writes().empty());
 	}
 }
@@ -180,19 +182,20 @@ TEST_CASE("create-region sysram: every step written, memory onlined")
 	REQUIRE(r);
 	// The order the CXL region state machine needs, and nothing else (a
 	// fake attribute only keeps its last value, so the log is what counts).
-	CHECK(fake.writes() == std::vector<std::string>{
-				       C + "/decoder0.0/create_ram_region region0",
-				       C + "/region0/interleave_ways 1",
-				       C + "/region0/interleave_granularity 256",
-				       C + "/decoder2.0/mode ram",
-				       C + "/decoder2.0/dpa_size 268435456",
-				       C + "/region0/size 268435456",
-				       C + "/region0/target0 decoder2.0",
-				       C + "/region0/commit 1",
-				       "/sys/bus/cxl/drivers/cxl_region/bind region0",
-				       "/sys/devices/system/memory/memory128/state online_movable",
-				       "/sys/devices/system/memory/memory129/state online_movable",
-			       });
+	CHECK(fake.writes() ==
+	      std::vector<std::string>{
+		      C + "/decoder0.0/create_ram_region region0",
+		      C + "/region0/interleave_ways 1",
+		      C + "/region0/interleave_granularity 256",
+		      C + "/decoder2.0/mode ram",
+		      C + "/decoder2.0/dpa_size 268435456",
+		      C + "/region0/size 268435456",
+		      C + "/region0/target0 decoder2.0",
+		      C + "/region0/commit 1",
+		      "/sys/bus/cxl/drivers/cxl_region/bind region0",
+		      "/sys/devices/system/memory/memory128/state online_movable",
+		      "/sys/devices/system/memory/memory129/state online_movable",
+	      });
 	CHECK(fake.get(R + "/interleave_ways") == "1");
 	CHECK(fake.get(R + "/interleave_granularity") == "256");
 	CHECK(fake.get(C + "/decoder2.0/mode") == "ram");
@@ -220,9 +223,11 @@ TEST_CASE("create-region: a failing step rolls back everything before it")
 	REQUIRE_FALSE(r);
 	CHECK(r.error().err == EISDIR);
 	// -v shows the rollback, step by step, newest first
-	const std::vector<std::string> undone(std::find(log.begin(), log.end(), "undo attach decoder2.0"), log.end());
-	CHECK(undone == std::vector<std::string>{"undo attach decoder2.0", "undo allocate DPA on decoder2.0",
-						 "undo create region0"});
+	const std::vector<std::string> undone(std::find(log.begin(), log.end(), "undo attach decoder2.0"),
+					      log.end());
+	CHECK(undone ==
+	      std::vector<std::string>{"undo attach decoder2.0", "undo allocate DPA on decoder2.0",
+				       "undo create region0"});
 	CHECK(r.error().path == C + "/region0/commit");
 	CHECK_THAT(to_string(r.error()), ContainsSubstring("writing '1'"));
 	// Undone, newest first: target detached, DPA freed, region deleted.
@@ -330,18 +335,19 @@ TEST_CASE("create-region private: private_type set, memory left to kmem_private"
 	REQUIRE(r);
 	// private_type as soon as the region exists (the kernel refuses it
 	// once committed); no onlining: kmem_private hot-adds the memory.
-	CHECK(fake.writes() == std::vector<std::string>{
-				       C + "/decoder0.0/create_private_region region0",
-				       C + "/region0/private_type basic",
-				       C + "/region0/interleave_ways 1",
-				       C + "/region0/interleave_granularity 256",
-				       C + "/decoder2.0/mode ram",
-				       C + "/decoder2.0/dpa_size 268435456",
-				       C + "/region0/size 268435456",
-				       C + "/region0/target0 decoder2.0",
-				       C + "/region0/commit 1",
-				       "/sys/bus/cxl/drivers/cxl_region/bind region0",
-			       });
+	CHECK(fake.writes() ==
+	      std::vector<std::string>{
+		      C + "/decoder0.0/create_private_region region0",
+		      C + "/region0/private_type basic",
+		      C + "/region0/interleave_ways 1",
+		      C + "/region0/interleave_granularity 256",
+		      C + "/decoder2.0/mode ram",
+		      C + "/decoder2.0/dpa_size 268435456",
+		      C + "/region0/size 268435456",
+		      C + "/region0/target0 decoder2.0",
+		      C + "/region0/commit 1",
+		      "/sys/bus/cxl/drivers/cxl_region/bind region0",
+	      });
 	CHECK(fake.get(R + "/private_type") == "basic");
 	CHECK(fake.get(R + "/commit") == "1");
 	CHECK(fake.get("/sys/devices/system/memory/memory128/state") == "offline");
@@ -440,15 +446,16 @@ TEST_CASE("destroy-region: the reverse of create")
 	fake.region_enabled();
 	fake.forget_writes();
 	REQUIRE(destroy_region(sys, "region0"));
-	CHECK(fake.writes() == std::vector<std::string>{
-				       "/sys/devices/system/memory/memory128/state offline",
-				       "/sys/devices/system/memory/memory129/state offline",
-				       "/sys/bus/cxl/drivers/cxl_region/unbind region0",
-				       C + "/region0/commit 0",
-				       C + "/region0/target0 ",
-				       C + "/decoder2.0/dpa_size 0",
-				       C + "/decoder0.0/delete_region region0",
-			       });
+	CHECK(fake.writes() ==
+	      std::vector<std::string>{
+		      "/sys/devices/system/memory/memory128/state offline",
+		      "/sys/devices/system/memory/memory129/state offline",
+		      "/sys/bus/cxl/drivers/cxl_region/unbind region0",
+		      C + "/region0/commit 0",
+		      C + "/region0/target0 ",
+		      C + "/decoder2.0/dpa_size 0",
+		      C + "/decoder0.0/delete_region region0",
+	      });
 	CHECK(fake.get("/sys/devices/system/memory/memory128/state") == "offline");
 	CHECK(fake.get("/sys/bus/cxl/drivers/cxl_region/unbind") == "region0");
 	CHECK(fake.get(R + "/commit") == "0");
@@ -604,8 +611,8 @@ TEST_CASE("cpuset: the grant of private nodes, per cgroup and system-wide")
 	fake.forget_writes();
 	REQUIRE(set_root_private_grant(sys, {3, 4}));
 	REQUIRE(set_root_private_grant(sys, {}));
-	CHECK(fake.writes() == std::vector<std::string>{cg + "/cpuset.mems.private 3-4",
-							  cg + "/cpuset.mems.private "});
+	CHECK(fake.writes() ==
+	      std::vector<std::string>{cg + "/cpuset.mems.private 3-4", cg + "/cpuset.mems.private "});
 
 	fake.file(cg + "/cpuset.mems.private", "x");
 	auto bad = read_cpuset(sys, "");
