@@ -56,8 +56,13 @@ int cmd_list(const Global &g, const ListOpts &opts)
 		out["regions"] = arr;
 		kinds++;
 	}
-	// One kind asked for: a plain array, as `cxl list -M` prints.
-	print_json(kinds == 1 ? out.begin().value() : out);
+	// One kind asked for: a plain array, as `cxl list -M` prints, and with
+	// -u one object alone as `cxl list -M -u` prints it. Several kinds: one
+	// object of arrays, none of them unwrapped.
+	if (kinds == 1)
+		print_json_array(out.begin().value(), g.human);
+	else
+		print_json(out);
 	return 0;
 }
 

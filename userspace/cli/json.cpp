@@ -95,4 +95,12 @@ void print_json(const nlohmann::ordered_json &j)
 	std::cout << j.dump(2) << "\n";
 }
 
+void print_json_array(const nlohmann::ordered_json &arr, bool human)
+{
+	if (arr.size() > 1 || !human)
+		print_json(arr);
+	else if (!arr.empty())
+		print_json(arr[0]);
+}
+
 } // namespace privnodectl

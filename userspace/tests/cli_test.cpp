@@ -63,12 +63,54 @@ TEST_CASE("privnodectl list -M: a plain array, like cxl list -M")
 	auto j = nlohmann::json::parse(r.out);
 	REQUIRE(j.is_array());
 	CHECK(j[0]["memdev"] == "mem0");
-	auto h = privnodectl(fake, "list -M -u");
+	auto h = privnodectl(fake, "list -M -u"); // one memdev: the object alone
 	REQUIRE(h.rc == 0);
-	CHECK(nlohmann::json::parse(h.out)[0]["ram_size"] == "256.00 MiB (268.44 MB)");
+	CHECK(nlohmann::json::parse(h.out)["ram_size"] == "256.00 MiB (268.44 MB)");
 	auto f = privnodectl(fake, "list -N -n 0");
 	REQUIRE(f.rc == 0);
 	CHECK(nlohmann::json::parse(f.out).size() == 1);
+}
+
+// cxl list's util_display_json_array(): the array, unless -u is given and
+// it holds at most one object; then that object alone, or nothing.
+TEST_CASE("privnodectl list -u: one object alone, as cxl list -u prints it")
+{
+	FakeSysfs fake;
+	fake.nodes(true); // nodes 0 and 1
+	fake.cxl(false); // mem0, region0
+	auto one = privnodectl(fake, "list -M -u");
+	REQUIRE(one.rc == 0);
+	auto j = nlohmann::json::parse(one.out);
+	REQUIRE(j.is_object());
+	CHECK(j["memdev"] == "mem0");
+	CHECK(j["ram_size"] == "256.00 MiB (268.44 MB)");
+	// the same with a filter, and with --human
+	auto node = privnodectl(fake, "list -n 1 --human");
+	REQUIRE(node.rc == 0);
+	auto jn = nlohmann::json::parse(node.out);
+	REQUIRE(jn.is_object());
+	CHECK(jn["node"] == 1);
+	// without -u a one-object array stays an array
+	auto plain = nlohmann::json::parse(privnodectl(fake, "list -M").out);
+	REQUIRE(plain.is_array());
+	CHECK(plain.size() == 1);
+	// two objects: an array with -u too
+	auto two = nlohmann::json::parse(privnodectl(fake, "list -N -u").out);
+	REQUIRE(two.is_array());
+	CHECK(two.size() == 2);
+	// none: nothing at all with -u, [] without
+	auto none = privnodectl(fake, "list -m mem9 -u");
+	CHECK(none.rc == 0);
+	CHECK(none.out.empty());
+	auto empty = nlohmann::json::parse(privnodectl(fake, "list -m mem9").out);
+	CHECK(empty == nlohmann::json::array());
+	// several kinds: the object of arrays, none of them unwrapped
+	auto kinds = nlohmann::json::parse(privnodectl(fake, "list -M -R -u").out);
+	REQUIRE(kinds.is_object());
+	REQUIRE(kinds["memdevs"].is_array());
+	CHECK(kinds["memdevs"].size() == 1);
+	REQUIRE(kinds["regions"].is_array());
+	CHECK(kinds["regions"].size() == 1);
 }
 
 TEST_CASE("privnodectl list: cxl list's JSON conventions")
@@ -105,7 +147,7 @@ TEST_CASE("privnodectl list: cxl list's JSON conventions")
 	CHECK_FALSE(jh["regions"][0].contains("state")); // enabled, as cxl list leaves it out
 	// 0 as cxl list -u prints it ("%#llx")
 	fake.file(c + "/mem0/serial", "0x0");
-	CHECK(nlohmann::json::parse(privnodectl(fake, "list -M -u").out)[0]["serial"] == "0");
+	CHECK(nlohmann::json::parse(privnodectl(fake, "list -M -u").out)["serial"] == "0");
 	CHECK(nlohmann::json::parse(privnodectl(fake, "list -M").out)[0]["serial"] == 0);
 	// a serial that is no number is named
 	fake.file(c + "/mem0/serial", "0xzz");
