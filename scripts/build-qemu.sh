@@ -92,5 +92,5 @@ if [ ! -f "$OBJ/build.ninja" ]; then
 fi
 log "building QEMU in $OBJ"
 run_logged "QEMU build" "$LOGDIR/qemu-build.log" \
-	ninja -C "$OBJ" -j"${JOBS:-$(nproc)}" qemu-system-x86_64
+	ninja -C "$OBJ" -j"${JOBS:-$(nproc)}" qemu-system-x86_64 tests/qtest/cxl-compressed-test
 echo "$OBJ/qemu-system-x86_64"

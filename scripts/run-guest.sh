@@ -16,7 +16,8 @@
 # -cpu; default max, which has 5-level paging), GUEST_TOPOLOGY (cxl, the
 # default, mm-bench or cram-bench, see below), GUEST_SWAP_DISK (a raw image file the
 # guest sees as a virtio disk, /dev/vda: make bench-cram's swap device),
-# GUEST_ICOUNT (a shift: the guest's clocks count executed instructions,
+# GUEST_QEMU_ARGS (check mode: more QEMU arguments, split on blanks, e.g.
+# "-trace cxl_comp_* -D /tmp/trace.log"), GUEST_ICOUNT (a shift: the guest's clocks count executed instructions,
 # 2^SHIFT ns each, instead of host time; QEMU's -icount, with sleep=off so
 # idle time is skipped; single-threaded TCG; make bench-mm's default clock).
 set -euo pipefail
@@ -129,7 +130,7 @@ check)
 	timeout -k 10 "${GUEST_TIMEOUT:-1200}" "$QEMU" "${common[@]}" "${topology[@]}" \
 		-serial "file:$out/console.log" -serial "file:$out/tap.log" \
 		-chardev "socket,id=hostctl,path=$ctl,server=on,wait=off" -serial chardev:hostctl \
-		-qmp "unix:$qmp,server=on,wait=off" \
+		-qmp "unix:$qmp,server=on,wait=off" ${GUEST_QEMU_ARGS:-} \
 		-append "$append ignore_loglevel privnode.mode=check privnode.suites=$suites privnode.hostctl=/dev/ttyS2" \
 		</dev/null >"$out/qemu.log" 2>&1 &
 	qpid=$!
