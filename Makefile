@@ -13,7 +13,7 @@ export BENCH_CRAM
 
 .PHONY: help check demo vm guest-test unit deps userspace kernel-tree kernel \
 	kernel-debug qemu initramfs export export-qemu checkpatch check-series \
-	check-debug build-matrix bench bench-mm bench-cram clean
+	check-debug check-modules build-matrix bench bench-mm bench-cram clean
 
 help:
 	@echo "make demo          build everything, boot the CXL guest, show a CXL node in use"
@@ -26,6 +26,7 @@ help:
 	@echo "make checkpatch    checkpatch.pl --strict on every patch"
 	@echo "make check-series  build every prefix of the series (slow)"
 	@echo "make check-debug   make check on a KASAN/lockdep/kmemleak kernel (slow)"
+	@echo "make check-modules the region suites on a kernel whose dax drivers are modules"
 	@echo "make build-matrix  the series in the configurations review asks for (slow)"
 	@echo "make kernel-debug  the debug kernel of make check-debug"
 	@echo "make bench         CXL device vs DRAM throughput in one boot (BENCH_MB, BENCH_ROUNDS)"
@@ -37,6 +38,9 @@ check:
 
 check-debug:
 	@CHECK_VARIANT=debug $(S)/check.sh
+
+check-modules:
+	@CHECK_VARIANT=modules $(S)/check.sh
 
 build-matrix: deps
 	@$(S)/build-matrix.sh

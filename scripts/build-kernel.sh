@@ -4,6 +4,9 @@
 #   VARIANT "test" (default): qemu-guest + privnode + debug
 #   VARIANT "debug": the test kernel plus KASAN, lockdep, kmemleak and more
 #   (kernel-config/check-debug.config; slow, for make check-debug)
+#   VARIANT "modules": the test kernel with the dax drivers as modules
+#   (kernel-config/modules.config), installed under OBJ/modroot, for make
+#   check-modules
 #   VARIANT "bench": qemu-guest + privnode, without the debug checks, for
 #   make bench-mm, which also builds it from the unpatched tree
 #   (PRIVNODE_KTREE), where the privnode options do not exist
@@ -17,7 +20,8 @@ case "$variant" in
 test | series) frags=(qemu-guest privnode debug) ;;
 debug) frags=(qemu-guest privnode debug check-debug) ;;
 bench) frags=(qemu-guest privnode) ;;
-*) die "unknown kernel variant '$variant' (test, debug, bench)" ;;
+modules) frags=(qemu-guest privnode debug modules) ;;
+*) die "unknown kernel variant '$variant' (test, debug, bench, modules)" ;;
 esac
 
 TREE=${PRIVNODE_KTREE:-$PRIVNODE_CACHE/linux}
@@ -51,8 +55,10 @@ if [ ! -f "$OBJ/.config" ] || [ "$(cat "$OBJ/.privnode-config" 2>/dev/null)" != 
 		-m -O "$OBJ" "$OBJ/.config" "$TREE/kernel/configs/kvm_guest.config" "${paths[@]}"
 	run_logged "kernel olddefconfig" "$LOGDIR/kernel-config-$variant.log" \
 		"${kmake[@]}" olddefconfig
-	# Every option a fragment asks for must survive olddefconfig.
+	# Every option a fragment asks for must survive olddefconfig (a later
+	# fragment's value of an option replaces an earlier one's).
 	missing=$(cat "${paths[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' |
+		awk -F= '{ last[$1] = $0 } END { for (k in last) print last[k] }' |
 		while read -r l; do grep -qxF "$l" "$OBJ/.config" || echo "$l"; done)
 	if [ -n "$missing" ]; then
 		# A prefix of the series may predate an option the fragments
@@ -68,4 +74,13 @@ fi
 log "building kernel ($variant) in $OBJ"
 run_logged "kernel build ($variant)" "$LOGDIR/kernel-build-$variant.log" \
 	"${kmake[@]}" bzImage
+if [ "$variant" = modules ]; then
+	# the modules, installed (with depmod's index) under $OBJ/modroot for
+	# mkinitramfs.sh (MODULES_ROOT)
+	run_logged "kernel modules ($variant)" "$LOGDIR/kernel-build-$variant.log" \
+		"${kmake[@]}" modules
+	rm -rf "$OBJ/modroot"
+	run_logged "kernel modules_install ($variant)" "$LOGDIR/kernel-build-$variant.log" \
+		"${kmake[@]}" INSTALL_MOD_PATH="$OBJ/modroot" INSTALL_MOD_STRIP=1 modules_install
+fi
 echo "$OBJ/arch/x86/boot/bzImage"

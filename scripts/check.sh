@@ -7,7 +7,9 @@
 # but bench-* and debug-*, and cxl-plain in a second boot), GUEST_TIMEOUT (seconds), PRIVNODE_CACHE (default
 # ~/.cache/privnode), CHECK_VARIANT (test, the default; or debug: make
 # check-debug, the kernel of kernel-config/check-debug.config and, after
-# every suite, debug-kmemleak).
+# every suite, debug-kmemleak; or modules: make check-modules, the dax
+# drivers as modules loaded when their devices appear, and the suites that
+# make regions).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -16,7 +18,8 @@ variant=${CHECK_VARIANT:-test}
 case "$variant" in
 test) name="make check" ;;
 debug) name="make check-debug" ;;
-*) die "CHECK_VARIANT=$variant: must be test or debug" ;;
+modules) name="make check-modules" ;;
+*) die "CHECK_VARIANT=$variant: must be test, debug or modules" ;;
 esac
 RUN=$PRIVNODE_CACHE/runs/check${variant#test}
 mkdir -p "$RUN"
@@ -110,15 +113,23 @@ fi
 
 stage "initramfs"
 initrd=$PRIVNODE_CACHE/build/initramfs.cpio.gz
-"$here/mkinitramfs.sh" "$ubuild" "$initrd"
+if [ "$variant" = modules ]; then
+	initrd=$PRIVNODE_CACHE/build/initramfs-modules.cpio.gz
+	MODULES_ROOT=$(dirname "$kernel")/../../../modroot "$here/mkinitramfs.sh" "$ubuild" "$initrd"
+else
+	"$here/mkinitramfs.sh" "$ubuild" "$initrd"
+fi
 
 # Suites that need a machine of their own: cxl-plain boots with a CXL
 # device that does not compress (CXL_COMPRESSED=off).
 plain_suites=cxl-plain
 plain=
-if [ -z "${SUITES:-}" ]; then
+if [ -z "${SUITES:-}" ] && [ "$variant" = modules ]; then
+	SUITES=modules-dax,privnodectl,cxl-private,cxl-cram
+elif [ -z "${SUITES:-}" ]; then
 	SUITES=$(cd "$PRIVNODE_TOP/tests/guest/suites" && ls |
-		grep -v -e "^bench-" -e "^debug-" -e "^cxl-exhaust$" -e "^cxl-rehotplug$" -e "^cxl-plain$" |
+		grep -v -e "^bench-" -e "^debug-" -e "^modules-" -e "^cxl-exhaust$" -e "^cxl-rehotplug$" \
+			-e "^cxl-plain$" |
 		paste -sd, -)
 	# cxl-exhaust runs last: the pages the device loses go through the
 	# kernel's memory_failure() (HardwareCorrupted, the machine check

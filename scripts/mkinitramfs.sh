@@ -2,6 +2,7 @@
 # Build the guest initramfs: busybox-static, cxl/daxctl/numactl and jq with
 # their shared libraries, our userspace binaries and tests/guest.
 # Usage: mkinitramfs.sh USERSPACE_BUILD_DIR OUT.cpio.gz
+# Environment: MODULES_ROOT (a modules_install tree to include)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -44,6 +45,14 @@ for dir in "$ubuild/guest-bin" "$PRIVNODE_CACHE/build/selftests"; do
 		[ -f "$b" ] && [ -x "$b" ] && copy_with_libs "$b" "$root/privnode/bin"
 	done
 done
+
+# MODULES_ROOT (make check-modules): a kernel's modules_install tree; its
+# lib/modules goes in, and the init loads modules as devices appear
+if [ -n "${MODULES_ROOT:-}" ]; then
+	[ -d "$MODULES_ROOT/lib/modules" ] || die "MODULES_ROOT=$MODULES_ROOT has no lib/modules"
+	mkdir -p "$root/lib/modules"
+	cp -a "$MODULES_ROOT/lib/modules/." "$root/lib/modules/"
+fi
 
 cp "$PRIVNODE_TOP/tests/guest/init" "$root/init"
 cp -r "$PRIVNODE_TOP/tests/guest/lib" "$PRIVNODE_TOP/tests/guest/suites" "$root/privnode/"
