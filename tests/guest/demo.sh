@@ -137,6 +137,8 @@ if cs_available && DAX=$(cs_dax) && CN=$(cs_node); then
 	if [ -e "/sys/bus/dax/devices/$DAX/driver" ]; then
 		run sh -c "echo $DAX >$(readlink -f "/sys/bus/dax/devices/$DAX/driver")/unbind"
 	fi
+	# a step that fails leaves no cram node behind for the suites after
+	trap 'echo "$DAX" >"$CS_DRV/unbind" 2>/dev/null; cs_park; undemote' EXIT
 	run sh -c "echo 16M >/sys/module/cram_soft/parameters/capacity && echo $DAX >$CS_DRV/new_id"
 	D=/sys/bus/dax/devices/$DAX/cram_soft
 	C=/sys/kernel/mm/cram/node$CN
@@ -161,6 +163,7 @@ if cs_available && DAX=$(cs_dax) && CN=$(cs_node); then
 	kill -TERM $held
 	wait $held || { echo "demo: pages were lost under the capacity cut" >&2; exit 1; }
 	cat /tmp/cram-hold.out
+	trap - EXIT
 	run sh -c "echo $DAX >$CS_DRV/unbind"
 	cs_park	# back on device_dax, where kmem cannot take it
 	undemote
