@@ -77,10 +77,10 @@ run_logged "kernel build ($variant)" "$LOGDIR/kernel-build-$variant.log" \
 if [ "$variant" = modules ]; then
 	# the modules, installed (with depmod's index) under $OBJ/modroot for
 	# mkinitramfs.sh (MODULES_ROOT)
-	run_logged "kernel modules ($variant)" "$LOGDIR/kernel-build-$variant.log" \
+	run_logged "kernel modules ($variant)" "$LOGDIR/kernel-modules-$variant.log" \
 		"${kmake[@]}" modules
 	rm -rf "$OBJ/modroot"
-	run_logged "kernel modules_install ($variant)" "$LOGDIR/kernel-build-$variant.log" \
+	run_logged "kernel modules_install ($variant)" "$LOGDIR/kernel-modules-install-$variant.log" \
 		"${kmake[@]}" INSTALL_MOD_PATH="$OBJ/modroot" INSTALL_MOD_STRIP=1 modules_install
 fi
 echo "$OBJ/arch/x86/boot/bzImage"

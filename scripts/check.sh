@@ -4,7 +4,7 @@
 #   series + checkpatch  4 kernel build  5 QEMU build  6 initramfs
 #   7 boot the CXL guest and run the suites  8 one summary line
 # Environment: SUITES (comma list, default: every suite in tests/guest/suites
-# but bench-* and debug-*, and cxl-plain in a second boot), GUEST_TIMEOUT (seconds), PRIVNODE_CACHE (default
+# but bench-*, debug-* and modules-*, and cxl-plain in a second boot), GUEST_TIMEOUT (seconds), PRIVNODE_CACHE (default
 # ~/.cache/privnode), CHECK_VARIANT (test, the default; or debug: make
 # check-debug, the kernel of kernel-config/check-debug.config and, after
 # every suite, debug-kmemleak; or modules: make check-modules, the dax
@@ -78,7 +78,8 @@ qlog=$PRIVNODE_CACHE/logs/qemu-mailbox.log
 : >"$qlog"
 : >"$qlog.stderr"
 for m in on off; do
-	out=$(python3 "$PRIVNODE_TOP/tests/qemu/mailbox.py" "$qemu" "$m" 2>>"$qlog.stderr") ||
+	out=$(timeout -k 10 600 python3 "$PRIVNODE_TOP/tests/qemu/mailbox.py" "$qemu" "$m" \
+		2>>"$qlog.stderr") ||
 		grep -q '^FAIL' <<<"$out" ||
 		out+=$'\n'"FAIL mailbox.py $m stopped with an error (log: $qlog.stderr)"
 	echo "$out" >>"$qlog"
@@ -86,7 +87,9 @@ done
 # The series' own qtest (tests/qtest/cxl-compressed-test.c, libqtest): a
 # wrapper named like QEMU (libqtest takes the target from the name) adds
 # Debian's firmware directories, which the build tree lacks.
-qtw=$(mktemp -d)
+qtw=$PRIVNODE_CACHE/build/qtest-wrapper
+rm -rf "$qtw"
+mkdir -p "$qtw"
 printf '#!/bin/sh\nexec %q -L /usr/share/seabios -L /usr/share/qemu "$@"\n' "$qemu" \
 	>"$qtw/qemu-system-x86_64"
 chmod +x "$qtw/qemu-system-x86_64"
@@ -94,10 +97,14 @@ qtest=$(dirname "$qemu")/tests/qtest/cxl-compressed-test
 out=$(QTEST_QEMU_BINARY=$qtw/qemu-system-x86_64 timeout 300 "$qtest" --tap 2>>"$qlog.stderr") ||
 	out+=$'\n'"FAIL cxl-compressed-test stopped with an error (log: $qlog.stderr)"
 rm -rf "$qtw"
-# its TAP lines, as "ok"/"FAIL" lines
-sed -n -e 's/^ok [0-9]* /ok   qtest /p' -e 's/^not ok [0-9]* /FAIL qtest /p' -e '/^FAIL /p' \
-	<<<"$out" >>"$qlog"
-grep -q '^ok   qtest ' "$qlog" || echo "FAIL cxl-compressed-test ran no test" >>"$qlog"
+# its TAP lines as "ok"/"FAIL" lines: a skip or a TODO is a failure, and
+# so is a count of results other than its plan
+sed -n -e '/^FAIL /{p;d}' -e '/^ok .*# *\(SKIP\|TODO\)/{s/^ok [0-9]* /FAIL qtest (skipped) /p;d}' \
+	-e 's/^ok [0-9]* /ok   qtest /p' -e 's/^not ok [0-9]* /FAIL qtest /p' <<<"$out" >>"$qlog"
+qplan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' <<<"$out")
+qran=$(grep -cE '^(not )?ok [0-9]+ ' <<<"$out" || true)
+[ -n "$qplan" ] && [ "$qplan" -gt 0 ] && [ "$qran" = "$qplan" ] ||
+	echo "FAIL cxl-compressed-test: ${qran:-0} results for a plan of ${qplan:-none}" >>"$qlog"
 qok=$(grep -c '^ok' "$qlog" || true)
 qbad=$(grep -c '^FAIL' "$qlog" || true)
 grep '^FAIL' "$qlog" >&2 || true

@@ -11,7 +11,7 @@ export QEMU=$PRIVNODE_CACHE/build/qemu/qemu-system-x86_64
 case "${1:-}" in
 demo | shell) exec "$here/run-guest.sh" "$1" ;;
 test)
-	suites=${SUITES:-$(cd "$PRIVNODE_TOP/tests/guest/suites" && ls | grep -v -e "^bench-" -e "^debug-" | paste -sd, -)}
+	suites=${SUITES:-$(cd "$PRIVNODE_TOP/tests/guest/suites" && ls | grep -v -e "^bench-" -e "^debug-" -e "^modules-" | paste -sd, -)}
 	run=$PRIVNODE_CACHE/runs/guest-test
 	"$here/run-guest.sh" check "$run" "$suites" || true
 	exec "$PRIVNODE_CACHE/build/userspace/userspace/harness/privnode-guestlog" \

@@ -126,11 +126,13 @@ check)
 	rc=0
 	# ttyS2 and scripts/hostctl.py let suites run QMP commands (hostctl.sh)
 	ctl=$out/hostctl.sock qmp=${QMP_SOCKET:-$out/qmp.sock}
+	# GUEST_QEMU_ARGS split on blanks only (no globbing: -trace cxl_comp_*)
+	read -r -a qextra <<<"${GUEST_QEMU_ARGS:-}"
 	rm -f "$ctl" "$qmp"
 	timeout -k 10 "${GUEST_TIMEOUT:-1200}" "$QEMU" "${common[@]}" "${topology[@]}" \
 		-serial "file:$out/console.log" -serial "file:$out/tap.log" \
 		-chardev "socket,id=hostctl,path=$ctl,server=on,wait=off" -serial chardev:hostctl \
-		-qmp "unix:$qmp,server=on,wait=off" ${GUEST_QEMU_ARGS:-} \
+		-qmp "unix:$qmp,server=on,wait=off" "${qextra[@]}" \
 		-append "$append ignore_loglevel privnode.mode=check privnode.suites=$suites privnode.hostctl=/dev/ttyS2" \
 		</dev/null >"$out/qemu.log" 2>&1 &
 	qpid=$!

@@ -138,7 +138,8 @@ if cs_available && DAX=$(cs_dax) && CN=$(cs_node); then
 		run sh -c "echo $DAX >$(readlink -f "/sys/bus/dax/devices/$DAX/driver")/unbind"
 	fi
 	# a step that fails leaves no cram node behind for the suites after
-	trap 'echo "$DAX" >"$CS_DRV/unbind" 2>/dev/null; cs_park; undemote' EXIT
+	trap 'set +e; [ -z "${held:-}" ] || { kill -TERM "$held"; wait "$held"; }
+		echo "$DAX" >"$CS_DRV/unbind"; cs_park; undemote' EXIT
 	run sh -c "echo 16M >/sys/module/cram_soft/parameters/capacity && echo $DAX >$CS_DRV/new_id"
 	D=/sys/bus/dax/devices/$DAX/cram_soft
 	C=/sys/kernel/mm/cram/node$CN
@@ -161,7 +162,8 @@ if cs_available && DAX=$(cs_dax) && CN=$(cs_node); then
 	echo "balloon: $(cat $C/balloon_pages) pages held back; evicted to DRAM: $(cat $C/evicted); denied: $(cat $C/denied)"
 	echo "the device's largest footprint: $(cat $D/max_physical_bytes) bytes of its $(cat $D/capacity_bytes); overflows: $(cat $D/overflows)"
 	kill -TERM $held
-	wait $held || { echo "demo: pages were lost under the capacity cut" >&2; exit 1; }
+	h=$held held=
+	wait $h || { echo "demo: pages were lost under the capacity cut" >&2; exit 1; }
 	cat /tmp/cram-hold.out
 	trap - EXIT
 	run sh -c "echo $DAX >$CS_DRV/unbind"

@@ -2,7 +2,7 @@
 (mailbox.py, stats-cost.py): QEMU's command line for a q35 machine with
 one CXL host bridge, root port and type 3 device under -accel qtest, and
 a session that speaks qtest and QMP to it."""
-import json, socket, subprocess, sys, time
+import atexit, json, socket, subprocess, sys, time
 
 
 def machine(qemu, qtest, memdev, device):
@@ -26,8 +26,13 @@ class Session:
         ts = socket.socket(socket.AF_UNIX)
         ts.bind(d + "/t.sock")
         ts.listen(1)
+        # QEMU under qtest does not exit when the socket closes: never
+        # leave it running (an exception in the caller included), and
+        # never let it hold the caller's stdout
+        popen.setdefault("stdout", subprocess.DEVNULL)
         self.p = subprocess.Popen(machine(qemu, "unix:" + d + "/t.sock", memdev, device) +
                                   ["-qmp", "unix:%s/q.sock,server=on,wait=off" % d] + list(extra), **popen)
+        atexit.register(self.kill)
         ts.settimeout(1)
         c = None
         for _ in range(30):
@@ -53,6 +58,12 @@ class Session:
         self.qf = qs.makefile("rw")
         self.qf.readline()
         self.qmp("qmp_capabilities")
+
+    def kill(self):
+        """end QEMU if it still runs"""
+        if self.p.poll() is None:
+            self.p.kill()
+            self.p.wait()
 
     def qt(self, cmd):
         """one qtest command; its OK/FAIL/ERR line"""

@@ -39,7 +39,7 @@ json stats_json(const std::string &memdev, const cxlcomp::Stats &s)
 		  {"critical", s.watermarks.critical}}},
 		{"state", cxlcomp::state_name(s.state)},
 		{"lost_pages", s.lost_pages},
-		{"pending_pages", s.pending_pages}};
+		{"pending_pages", s.pending_pages ? json(*s.pending_pages) : json(nullptr)}};
 }
 
 privnode::Result<cxlcomp::Stats> read_stats(const std::string &memdev)
@@ -62,12 +62,17 @@ privnode::Result<cxlcomp::Stats> read_stats(const std::string &memdev)
 int cmd_stats(const std::string &memdev, unsigned settle_ms)
 {
 	auto s = read_stats(memdev);
-	for (unsigned waited = 0; s && s->pending_pages && settle_ms; waited += 10) {
+	if (s && settle_ms && !s->pending_pages)
+		return fail({EPROTO, "/dev/cxl/" + std::filesystem::path(memdev).filename().string(),
+			     "opcode " + cxlcomp::opcode_name(cxlcomp::opcode_get_stats) +
+				     ": the device reports no pending count (a 40-byte payload): "
+				     "--settled cannot tell when its figures are exact"});
+	for (unsigned waited = 0; s && settle_ms && *s->pending_pages; waited += 10) {
 		if (waited >= settle_ms)
 			return fail(
 				{ETIMEDOUT, "/dev/cxl/" + std::filesystem::path(memdev).filename().string(),
 				 "opcode " + cxlcomp::opcode_name(cxlcomp::opcode_get_stats) + ": " +
-					 std::to_string(s->pending_pages) + " pages still pending after " +
+					 std::to_string(*s->pending_pages) + " pages still pending after " +
 					 std::to_string(settle_ms) + " ms"});
 		std::this_thread::sleep_for(std::chrono::milliseconds(10));
 		s = read_stats(memdev);

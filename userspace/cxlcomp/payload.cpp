@@ -81,7 +81,7 @@ std::array<std::uint8_t, stats_size> encode_stats(const Stats &s)
 	p[0x23] = static_cast<std::uint8_t>(s.state);
 	for (std::size_t i = 0; i < 4; ++i)
 		p[0x24 + i] = static_cast<std::uint8_t>(s.lost_pages >> (8 * i));
-	put_le64(p, 0x28, s.pending_pages);
+	put_le64(p, 0x28, s.pending_pages.value_or(0));
 	return p;
 }
 

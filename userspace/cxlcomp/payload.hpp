@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -38,7 +39,8 @@ struct Stats {
 	std::uint32_t lost_pages = 0; // writes the device dropped: media full
 	// Pages written but not compressed yet; while not 0, logical and
 	// physical used count them at the most they can cost (upper bounds).
-	std::uint64_t pending_pages = 0;
+	// Empty: the device's payload has no such count (40 bytes).
+	std::optional<std::uint64_t> pending_pages;
 	bool operator==(const Stats &) const = default;
 };
 
