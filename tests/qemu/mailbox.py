@@ -109,20 +109,10 @@ else:
     # the device's HDM decoder 0, programmed through its component
     # registers (BAR0), maps the window onto the memdev: guest writes reach
     # the device (the MMIO path while near capacity, else the direct map)
-    cfg(13, 0, 0x10, 0xe0200004); cfg(13, 0, 0x14, 0)
-    HDM = 0xe0201000 + 0x128
-    m = re.search(r"([0-9a-f]+)-[0-9a-f]+ \(prio 0, i/o\): cxl-fixed-memory-region",
-                  qmp("human-monitor-command", {"command-line": "info mtree"})["return"])
-    FMW = int(m.group(1), 16)
+    FMW = S.component_setup()
+    HDM = S.HDM
     def rl(a): return int(qt("readl %#x" % a).split()[1], 16)
-    def decoder(n, ctrl, base=FMW, size=256 << 20):
-        d = HDM + 0x10 + 0x20 * n
-        qt("writel %#x 2" % (HDM + 4))
-        for off, v in ((0, base & 0xffffffff), (4, base >> 32), (8, size & 0xffffffff),
-                       (0xc, size >> 32), (0x14, 0), (0x18, 0)):
-            qt("writel %#x %#x" % (d + off, v))
-        qt("writel %#x %#x" % (d + 0x10, ctrl))
-        return rl(d + 0x10)
+    def decoder(n, ctrl, base=FMW, size=256 << 20): return S.decoder(n, ctrl, base, size)
     COMMIT, COMMITTED, ERR = 1 << 9, 1 << 10, 1 << 11
     def q(): return qmp("cxl-compressed-query", {"path": "/machine/peripheral/t3"})["return"]
     def fill(n): return qmp("cxl-compressed-fill", {"path": "/machine/peripheral/t3", "bytes": n})
@@ -485,14 +475,8 @@ if MODE == "on":
                  "cxl-type3,bus=root_port13,volatile-memdev=m,id=t3,compressed=on,physical-size=128M")
     qt, qmp, mbox = S2.qt, S2.qmp, S2.mbox
     S2.mbox_setup()
-    S2.cfg(13, 0, 0x10, 0xe0200004); S2.cfg(13, 0, 0x14, 0); S2.cfg(13, 0, 0x04, 0x6)
-    FMW = int(re.search(r"([0-9a-f]+)-[0-9a-f]+ \(prio 0, i/o\): cxl-fixed-memory-region",
-              qmp("human-monitor-command", {"command-line": "info mtree"})["return"]).group(1), 16)
-    HDM = 0xe0201000 + 0x128
-    qt("writel %#x 2" % (HDM + 4))
-    for off, v in ((0x10, FMW & 0xffffffff), (0x14, FMW >> 32), (0x18, 256 << 20), (0x1c, 0),
-                   (0x24, 0), (0x28, 0), (0x20, 1 << 9)):
-        qt("writel %#x %#x" % (HDM + off, v))
+    FMW = S2.component_setup()
+    S2.decoder(0, 1 << 9, FMW, 256 << 20)
     q = lambda: qmp("cxl-compressed-query", {"path": "/machine/peripheral/t3"})["return"]
     rc, _ = mbox(0xc001, bytes([96, 98, 99, 0]))
     low = (128 << 20) // 100 * 96

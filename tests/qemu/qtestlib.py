@@ -2,7 +2,7 @@
 (mailbox.py, stats-cost.py): QEMU's command line for a q35 machine with
 one CXL host bridge, root port and type 3 device under -accel qtest, and
 a session that speaks qtest and QMP to it."""
-import atexit, json, socket, subprocess, sys, time
+import atexit, json, re, socket, subprocess, sys, time
 
 
 def machine(qemu, qtest, memdev, device):
@@ -108,6 +108,34 @@ class Session:
         n = (cmd >> 16) & 0xfffff
         out = bytes.fromhex(self.qt("read %#x %d" % (mb + 0x20, n)).split()[1][2:]) if n else b""
         return (sts >> 32) & 0xffff, out
+
+    # the type 3 device's HDM decoder capability, in its component registers
+    # (BAR0 at 0xe0200000, component_setup())
+    HDM = 0xe0201000 + 0x128
+
+    def component_setup(self):
+        """the type 3 device's BAR0 (its component registers) at
+        0xe0200000, in the root port's window (mbox_setup() first); returns
+        the base of the CXL fixed memory window (QMP info mtree)"""
+        self.cfg(13, 0, 0x10, 0xe0200004)
+        self.cfg(13, 0, 0x14, 0)
+        self.cfg(13, 0, 0x04, 0x6)
+        m = re.search(r"([0-9a-f]+)-[0-9a-f]+ \(prio 0, i/o\): cxl-fixed-memory-region",
+                      self.qmp("human-monitor-command", {"command-line": "info mtree"})["return"])
+        if not m:
+            sys.exit("no cxl-fixed-memory-region in QEMU's info mtree")
+        return int(m.group(1), 16)
+
+    def decoder(self, n, ctrl, base, size):
+        """program HDM decoder N over [BASE, BASE + SIZE) with no target,
+        then write CTRL to its control register; returns what it reads back"""
+        d = self.HDM + 0x10 + 0x20 * n
+        self.qt("writel %#x 2" % (self.HDM + 4))
+        for off, v in ((0, base & 0xffffffff), (4, base >> 32), (8, size & 0xffffffff),
+                       (0xc, size >> 32), (0x14, 0), (0x18, 0)):
+            self.qt("writel %#x %#x" % (d + off, v))
+        self.qt("writel %#x %#x" % (d + 0x10, ctrl))
+        return int(self.qt("readl %#x" % (d + 0x10)).split()[1], 16)
 
     def qmp(self, cmd, args=None):
         """one QMP command; its return or error object"""

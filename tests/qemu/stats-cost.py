@@ -14,7 +14,7 @@ main thread (/proc/PID/schedstat, where the timer runs) over 3000 clock
 steps of 10 ms (one timer pass each, nothing written) with decoder 0
 committed, less the same steps with it uncommitted (no timer): the time a
 pass takes, and what 100 passes a second cost of a host core."""
-import os, re, subprocess, sys, tempfile, time
+import os, subprocess, sys, tempfile, time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the work tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -26,13 +26,9 @@ S = Session(D, QEMU, "memory-backend-ram,id=m,share=on,size=4G",
             stderr=subprocess.DEVNULL)
 p, qt, cfg, qmp = S.p, S.qt, S.cfg, S.qmp
 S.mbox_setup()
-cfg(13, 0, 0x10, 0xe0200004); cfg(13, 0, 0x14, 0); cfg(13, 0, 0x04, 0x6)
-FMW = int(re.search(r"([0-9a-f]+)-[0-9a-f]+ \(prio 0, i/o\): cxl-fixed-memory-region",
-      qmp("human-monitor-command", {"command-line": "info mtree"})["return"]).group(1), 16)
-HDM = 0xe0201000 + 0x128
-qt("writel %#x 2" % (HDM + 4))
-for off, v in ((0x10, FMW & 0xffffffff), (0x14, FMW >> 32), (0x18, 0), (0x1c, 1), (0x24, 0), (0x28, 0), (0x20, 1 << 9)):
-    qt("writel %#x %#x" % (HDM + off, v))
+FMW = S.component_setup()
+S.decoder(0, 1 << 9, FMW, 4 << 30)
+HDM = S.HDM
 q = lambda: qmp("cxl-compressed-query", {"path": "/machine/peripheral/t3"})["return"]
 if not q()["direct-mapped"]:
     sys.exit("stats-cost.py: the device's memory is not mapped directly")

@@ -42,18 +42,21 @@ json stats_json(const std::string &memdev, const cxlcomp::Stats &s)
 		{"pending_pages", s.pending_pages ? json(*s.pending_pages) : json(nullptr)}};
 }
 
+// An error of Get Compression Stats on MEMDEV: its /dev/cxl path, the opcode
+privnode::Error stats_error(const std::string &memdev, int err, const std::string &what)
+{
+	return {err, "/dev/cxl/" + std::filesystem::path(memdev).filename().string(),
+		"opcode " + cxlcomp::opcode_name(cxlcomp::opcode_get_stats) + ": " + what};
+}
+
 privnode::Result<cxlcomp::Stats> read_stats(const std::string &memdev)
 {
 	auto out = cxlcomp::raw_command(memdev, cxlcomp::opcode_get_stats, {}, cxlcomp::stats_size);
 	if (!out)
 		return std::unexpected(out.error());
 	auto s = cxlcomp::decode_stats(*out);
-	if (!s) {
-		privnode::Error e = s.error();
-		e.path = "/dev/cxl/" + std::filesystem::path(memdev).filename().string();
-		e.what = "opcode " + cxlcomp::opcode_name(cxlcomp::opcode_get_stats) + ": " + e.what;
-		return std::unexpected(e);
-	}
+	if (!s)
+		return std::unexpected(stats_error(memdev, s.error().err, s.error().what));
 	return s;
 }
 
@@ -63,17 +66,15 @@ int cmd_stats(const std::string &memdev, unsigned settle_ms)
 {
 	auto s = read_stats(memdev);
 	if (s && settle_ms && !s->pending_pages)
-		return fail({EPROTO, "/dev/cxl/" + std::filesystem::path(memdev).filename().string(),
-			     "opcode " + cxlcomp::opcode_name(cxlcomp::opcode_get_stats) +
-				     ": the device reports no pending count (a 40-byte payload): "
-				     "--settled cannot tell when its figures are exact"});
+		return fail(stats_error(memdev, EPROTO,
+					"the device reports no pending count (a 40-byte payload): "
+					"--settled cannot tell when its figures are exact"));
 	for (unsigned waited = 0; s && settle_ms && *s->pending_pages; waited += 10) {
 		if (waited >= settle_ms)
-			return fail(
-				{ETIMEDOUT, "/dev/cxl/" + std::filesystem::path(memdev).filename().string(),
-				 "opcode " + cxlcomp::opcode_name(cxlcomp::opcode_get_stats) + ": " +
-					 std::to_string(*s->pending_pages) + " pages still pending after " +
-					 std::to_string(settle_ms) + " ms"});
+			return fail(stats_error(memdev, ETIMEDOUT,
+						std::to_string(*s->pending_pages) +
+							" pages still pending after " +
+							std::to_string(settle_ms) + " ms"));
 		std::this_thread::sleep_for(std::chrono::milliseconds(10));
 		s = read_stats(memdev);
 	}
